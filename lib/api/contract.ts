@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { Role } from "@/lib/auth/roles";
+import { pageQuerySchema } from "@/lib/pagination";
+import { auditEventSchema, auditQuerySchema } from "@/lib/audit/schemas";
+import {
+  apiTokenSchema,
+  createdTokenSchema,
+  createdUserSchema,
+  createTokenSchema,
+  createUserSchema,
+  updateUserSchema,
+  userSchema,
+} from "@/lib/auth/schemas";
+import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
+
+/**
+ * The admin REST API's contract: every /api/v1 route, its role, its input and its
+ * answer. Route handlers are built from these entries (lib/api/handler.ts) and the
+ * OpenAPI document is generated from them, so the document cannot drift from the
+ * code; an integration test checks that every route file has an entry and back.
+ */
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  summary: string;
+  tag: string;
+  /** Least role allowed; "none" for public routes. */
+  role: Role | "none";
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status and schema (null: no body). */
+  success: { status: number; schema: z.ZodType | null; contentType?: string };
+}
+
+const slug = z.object({ tenant: z.string().describe("Tenant slug") });
+const idParam = z.object({ id: z.string() });
+const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    version: z.string(),
+    database: z.object({ provider: z.enum(["sqlite", "postgresql"]), reachable: z.boolean(), latencyMs: z.number().optional() }),
+    time: z.string(),
+  })
+  .meta({ id: "Health" });
+
+export const meSchema = z
+  .object({ type: z.enum(["user", "token", "cli", "system"]), id: z.string().nullable(), label: z.string(), role: z.string() })
+  .meta({ id: "Me" });
+
+export const contract = {
+  health: {
+    method: "GET", path: "/api/v1/health", tag: "meta", role: "none",
+    summary: "Liveness and database reachability (no authentication)",
+    success: { status: 200, schema: healthSchema },
+  },
+  openapi: {
+    method: "GET", path: "/api/v1/openapi.json", tag: "meta", role: "none",
+    summary: "This OpenAPI 3.1 document",
+    success: { status: 200, schema: z.object({}).passthrough() },
+  },
+  me: {
+    method: "GET", path: "/api/v1/me", tag: "meta", role: "viewer",
+    summary: "Who the credentials belong to",
+    success: { status: 200, schema: meSchema },
+  },
+  listTenants: {
+    method: "GET", path: "/api/v1/tenants", tag: "tenants", role: "viewer",
+    summary: "List tenants",
+    success: { status: 200, schema: list(tenantSchema) },
+  },
+  createTenant: {
+    method: "POST", path: "/api/v1/tenants", tag: "tenants", role: "admin",
+    summary: "Create a tenant", body: createTenantSchema,
+    success: { status: 201, schema: tenantSchema },
+  },
+  getTenant: {
+    method: "GET", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "viewer",
+    summary: "Get a tenant", params: slug,
+    success: { status: 200, schema: tenantSchema },
+  },
+  updateTenant: {
+    method: "PATCH", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "admin",
+    summary: "Change a tenant's name or profile", params: slug, body: updateTenantSchema,
+    success: { status: 200, schema: tenantSchema },
+  },
+  listUsers: {
+    method: "GET", path: "/api/v1/users", tag: "users", role: "admin",
+    summary: "List console users",
+    success: { status: 200, schema: list(userSchema) },
+  },
+  createUser: {
+    method: "POST", path: "/api/v1/users", tag: "users", role: "admin",
+    summary: "Create a user (with a password) or invite one (without: a one-time link is returned)", body: createUserSchema,
+    success: { status: 201, schema: createdUserSchema },
+  },
+  getUser: {
+    method: "GET", path: "/api/v1/users/{id}", tag: "users", role: "admin",
+    summary: "Get a user", params: idParam,
+    success: { status: 200, schema: userSchema },
+  },
+  updateUser: {
+    method: "PATCH", path: "/api/v1/users/{id}", tag: "users", role: "admin",
+    summary: "Change a user's name or role, disable or re-enable (never the last admin)", params: idParam, body: updateUserSchema,
+    success: { status: 200, schema: userSchema },
+  },
+  createResetLink: {
+    method: "POST", path: "/api/v1/users/{id}/reset-link", tag: "users", role: "admin",
+    summary: "Issue a one-time link for the user to set a new password", params: idParam,
+    success: { status: 200, schema: z.object({ inviteUrl: z.string(), expiresAt: z.string() }) },
+  },
+  listTokens: {
+    method: "GET", path: "/api/v1/tokens", tag: "tokens", role: "admin",
+    summary: "List API tokens (never the tokens themselves)",
+    success: { status: 200, schema: list(apiTokenSchema) },
+  },
+  createToken: {
+    method: "POST", path: "/api/v1/tokens", tag: "tokens", role: "admin",
+    summary: "Create an API token; the token is in this answer only", body: createTokenSchema,
+    success: { status: 201, schema: createdTokenSchema },
+  },
+  revokeToken: {
+    method: "DELETE", path: "/api/v1/tokens/{id}", tag: "tokens", role: "admin",
+    summary: "Revoke an API token; it stops working at once", params: idParam,
+    success: { status: 204, schema: null },
+  },
+  listAudit: {
+    method: "GET", path: "/api/v1/audit", tag: "audit", role: "viewer",
+    summary: "Audit events, newest first, with filters and cursor pagination", query: auditQuerySchema,
+    success: { status: 200, schema: list(auditEventSchema) },
+  },
+  exportAudit: {
+    method: "GET", path: "/api/v1/audit/export.csv", tag: "audit", role: "viewer",
+    summary: "Audit events matching the filters as CSV", query: auditQuerySchema.omit({ cursor: true, limit: true }),
+    success: { status: 200, schema: z.string(), contentType: "text/csv" },
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof contract;
+export { pageQuerySchema };

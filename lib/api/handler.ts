@@ -1,0 +1,122 @@
+import type { z } from "zod";
+import { AppError, isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { authenticateApiToken } from "@/lib/auth/api-tokens";
+import { sessionActor } from "@/lib/auth/session";
+import { requireRole, type Actor } from "@/lib/auth/roles";
+import { clientMetaFromHeaders, type RequestMeta } from "@/lib/request-meta";
+import { parseInput } from "@/lib/validation";
+import { problemBody, problemResponse } from "@/lib/api/problem";
+import type { RouteSpec } from "@/lib/api/contract";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface HandlerInput<S extends RouteSpec> {
+  actor: S["role"] extends "none" ? Actor | null : Actor;
+  params: Infer<S["params"]>;
+  query: Infer<S["query"]>;
+  body: Infer<S["body"]>;
+  request: Request;
+  meta: RequestMeta;
+}
+
+type Impl<S extends RouteSpec> = (input: HandlerInput<S>) => Promise<unknown>;
+
+async function resolveActor(request: Request, meta: RequestMeta): Promise<{ actor: Actor; via: "token" | "session" } | null> {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) throw new AppError("unauthenticated", "the Authorization header must be `Bearer <API token>`");
+    return { actor: await authenticateApiToken(match[1], meta), via: "token" };
+  }
+  const actor = await sessionActor();
+  return actor ? { actor, via: "session" } : null;
+}
+
+// Session cookies ride along on cross-site requests; a bearer token does not.
+// So a cookie-authenticated change must come from our own origin.
+function checkSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") {
+    throw new AppError("forbidden", "cross-site requests cannot use the console session; use an API token");
+  }
+  if (origin) {
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+    if (!host || new URL(origin).host !== host) {
+      throw new AppError("forbidden", "cross-origin requests cannot use the console session; use an API token");
+    }
+  }
+}
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await request.text();
+  if (text.length === 0) return {};
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", `the request body must be application/json; got ${type || "no Content-Type"}`);
+  }
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AppError("validation_failed", `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function toResponse(spec: RouteSpec, result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (spec.success.schema === null) return new Response(null, { status: spec.success.status });
+  return Response.json(result, { status: spec.success.status, headers: { "cache-control": "no-store" } });
+}
+
+export function errorResponse(error: unknown, request: Request, meta: RequestMeta): Response {
+  const instance = new URL(request.url).pathname;
+  if (isAppError(error)) {
+    const headers: Record<string, string> = {};
+    if (error.status === 401) headers["www-authenticate"] = 'Bearer realm="keyward"';
+    return problemResponse(
+      problemBody({ status: error.status, code: error.code, detail: error.message, errors: error.fieldErrors, instance, requestId: meta.requestId }),
+      headers,
+    );
+  }
+  log().error({ err: error, requestId: meta.requestId, path: instance }, "unexpected error in API route");
+  return problemResponse(
+    problemBody({ status: 500, code: "internal", detail: `an unexpected error occurred (request ${meta.requestId})`, instance, requestId: meta.requestId }),
+  );
+}
+
+/**
+ * Builds a Next route handler from a contract entry: authenticates (bearer token
+ * or session), checks the role, parses params, query and JSON body with the
+ * entry's schemas, calls `impl` (which calls one service) and answers JSON, or
+ * RFC 9457 problem+json for any error.
+ */
+export function handler<S extends RouteSpec>(spec: S, impl: Impl<S>) {
+  return async (request: Request, context: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    const meta = clientMetaFromHeaders((n) => request.headers.get(n));
+    try {
+      let actor: Actor | null = null;
+      if (spec.role !== "none") {
+        const resolved = await resolveActor(request, meta);
+        if (!resolved) throw new AppError("unauthenticated", "sign in or send `Authorization: Bearer <API token>`");
+        actor = resolved.actor;
+        if (resolved.via === "session" && spec.method !== "GET") checkSameOrigin(request);
+        requireRole(actor, spec.role);
+      }
+      const rawParams = (await context.params) ?? {};
+      const params = spec.params ? parseInput(spec.params, rawParams) : undefined;
+      const url = new URL(request.url);
+      const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : undefined;
+      const body = spec.body ? parseInput(spec.body, await readJsonBody(request)) : undefined;
+      const result = await impl({ actor, params, query, body, request, meta } as HandlerInput<S>);
+      return toResponse(spec, result);
+    } catch (error) {
+      return errorResponse(error, request, meta);
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import { AppError } from "@/lib/errors";
+
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+/** Who is acting: a signed-in user, an API token, the operator CLI, or the system itself. */
+export interface Actor {
+  type: "user" | "token" | "cli" | "system";
+  /** User id or API token id; undefined for system and cli. */
+  id?: string;
+  /** What the audit log shows: an email, "token:<name>", "cli", "system". */
+  label: string;
+  role: Role;
+  ip?: string;
+  requestId?: string;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** Whether `role` is at least `min`. */
+export function hasRole(role: Role, min: Role): boolean {
+  return RANK[role] >= RANK[min];
+}
+
+/**
+ * Throws 403 unless the actor has at least `min`. Every service function calls
+ * this first: pages hide buttons, but the service is what refuses.
+ */
+export function requireRole(actor: Actor, min: Role): void {
+  if (!hasRole(actor.role, min)) {
+    throw new AppError("forbidden", `this needs the ${min} role; ${actor.label} is ${actor.role}`);
+  }
+}
+
+/** The actor for work the process does by itself (bootstrap, scheduler). */
+export const SYSTEM_ACTOR: Actor = { type: "system", label: "system", role: "admin" };
+/** The actor for the operator CLI, who has shell access to the server and its database. */
+export const CLI_ACTOR: Actor = { type: "cli", label: "cli", role: "admin" };

@@ -1,0 +1,203 @@
+import { db, type Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/sqlite/client";
+import { AppError, fieldError, notFound } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { recordAudit } from "@/lib/audit/record-event";
+import { requireRole, isRole, type Actor } from "@/lib/auth/roles";
+import { hashPassword, passwordProblem } from "@/lib/auth/password";
+import { hashSecretToken, newSecretToken } from "@/lib/auth/secret-token";
+import {
+  createUserSchema,
+  updateUserSchema,
+  type UserView,
+} from "@/lib/auth/schemas";
+import { parseInput } from "@/lib/validation";
+
+type UserRow = Prisma.UserGetPayload<object>;
+
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export function toUserView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: isRole(u.role) ? u.role : "viewer",
+    status: u.disabledAt ? "disabled" : u.passwordHash ? "active" : "invited",
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+function auditSummary(u: UserRow) {
+  const v = toUserView(u);
+  return { email: v.email, name: v.name, role: v.role, status: v.status };
+}
+
+/** Users, oldest first. Admins only: the list holds every account's email and role. */
+export async function listUsers(actor: Actor): Promise<UserView[]> {
+  requireRole(actor, "admin");
+  const rows = await db().user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 });
+  return rows.map(toUserView);
+}
+
+export async function getUser(actor: Actor, id: string): Promise<UserView> {
+  requireRole(actor, "admin");
+  const row = await db().user.findUnique({ where: { id } });
+  if (!row) throw notFound(`user ${id}`);
+  return toUserView(row);
+}
+
+function inviteUrl(token: string): string {
+  return `${env().publicUrl}/invite/${token}`;
+}
+
+/**
+ * Creates a user. With a password, the account works at once; without one, the
+ * answer carries a one-time invite link (valid 7 days) for the user to set it.
+ */
+export async function createUser(actor: Actor, input: unknown): Promise<UserView & { inviteUrl?: string }> {
+  requireRole(actor, "admin");
+  const data = parseInput(createUserSchema, input);
+  if (data.password) {
+    const problem = passwordProblem(data.password, data.email);
+    if (problem) throw fieldError("password", problem);
+  }
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const invite = data.password ? undefined : newSecretToken("inv_");
+  return db().$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email: data.email } });
+    if (existing) {
+      throw new AppError("conflict", `a user with email ${data.email} already exists`, [
+        { path: "email", message: "is already used by another user" },
+      ]);
+    }
+    const row = await tx.user.create({
+      data: {
+        email: data.email,
+        name: data.name,
+        role: data.role,
+        passwordHash,
+        inviteTokenHash: invite ? hashSecretToken(invite) : null,
+        inviteExpiresAt: invite ? new Date(Date.now() + INVITE_TTL_MS) : null,
+      },
+    });
+    await recordAudit(tx, actor, {
+      action: invite ? "user.invite" : "user.create",
+      target: { type: "user", id: row.id },
+      after: auditSummary(row),
+    });
+    return { ...toUserView(row), ...(invite ? { inviteUrl: inviteUrl(invite) } : {}) };
+  });
+}
+
+async function activeAdminsOtherThan(tx: Tx, userId: string): Promise<number> {
+  return tx.user.count({ where: { role: "admin", disabledAt: null, passwordHash: { not: null }, id: { not: userId } } });
+}
+
+/** Changes a user's name or role, or disables / re-enables the account. Never leaves no active admin. */
+export async function updateUser(actor: Actor, id: string, input: unknown): Promise<UserView> {
+  requireRole(actor, "admin");
+  const data = parseInput(updateUserSchema, input);
+  return db().$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw notFound(`user ${id}`);
+    const losesAdmin =
+      before.role === "admin" &&
+      !before.disabledAt &&
+      ((data.role !== undefined && data.role !== "admin") || data.disabled === true);
+    if (losesAdmin && (await activeAdminsOtherThan(tx, id)) === 0) {
+      throw new AppError(
+        "last_admin",
+        `${before.email} is the last active admin; make another user admin first`,
+        [{ path: data.disabled ? "disabled" : "role", message: "the last active admin cannot be demoted or disabled" }],
+      );
+    }
+    const row = await tx.user.update({
+      where: { id },
+      data: {
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.role !== undefined ? { role: data.role } : {}),
+        ...(data.disabled !== undefined ? { disabledAt: data.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
+      },
+    });
+    const action =
+      data.disabled === true && !before.disabledAt
+        ? "user.disable"
+        : data.disabled === false && before.disabledAt
+          ? "user.enable"
+          : data.role !== undefined && data.role !== before.role
+            ? "user.change_role"
+            : "user.update";
+    await recordAudit(tx, actor, { action, target: { type: "user", id }, before: auditSummary(before), after: auditSummary(row) });
+    return toUserView(row);
+  });
+}
+
+/**
+ * Issues a new one-time link for the user to set a password (a lost password, an
+ * expired invite). The current password keeps working until the link is used.
+ */
+export async function createPasswordResetLink(actor: Actor, id: string): Promise<{ inviteUrl: string; expiresAt: string }> {
+  requireRole(actor, "admin");
+  const token = newSecretToken("inv_");
+  const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+  await db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id } });
+    if (!user) throw notFound(`user ${id}`);
+    await tx.user.update({ where: { id }, data: { inviteTokenHash: hashSecretToken(token), inviteExpiresAt: expiresAt } });
+    await recordAudit(tx, actor, { action: "user.reset_link", target: { type: "user", id }, after: { email: user.email, expiresAt } });
+  });
+  return { inviteUrl: inviteUrl(token), expiresAt: expiresAt.toISOString() };
+}
+
+/** Looks up a pending invite link (for the page that shows "set a password for …"). */
+export async function findInvite(token: string): Promise<{ email: string; name: string } | null> {
+  const row = await db().user.findUnique({ where: { inviteTokenHash: hashSecretToken(token) } });
+  if (!row || !row.inviteExpiresAt || row.inviteExpiresAt < new Date() || row.disabledAt) return null;
+  return { email: row.email, name: row.name };
+}
+
+/** Sets the password through a one-time link; the link then stops working and old sessions end. */
+export async function acceptInvite(token: string, password: string, meta: { ip?: string; requestId?: string } = {}): Promise<void> {
+  const row = await db().user.findUnique({ where: { inviteTokenHash: hashSecretToken(token) } });
+  if (!row || !row.inviteExpiresAt || row.inviteExpiresAt < new Date() || row.disabledAt) {
+    throw new AppError("not_found", "this link is invalid or has expired; ask an admin for a new one");
+  }
+  const problem = passwordProblem(password, row.email);
+  if (problem) throw fieldError("password", problem);
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    // Re-check inside the transaction so a link is used once even under a race.
+    const updated = await tx.user.updateMany({
+      where: { id: row.id, inviteTokenHash: row.inviteTokenHash },
+      data: { passwordHash, inviteTokenHash: null, inviteExpiresAt: null, passwordChangedAt: new Date() },
+    });
+    if (updated.count !== 1) throw new AppError("not_found", "this link has already been used");
+    await recordAudit(
+      tx,
+      { type: "user", id: row.id, label: row.email, role: "viewer", ...meta },
+      { action: "user.set_password", target: { type: "user", id: row.id } },
+    );
+  });
+}
+
+/** Sets a user's password directly (operator CLI). Ends the user's existing sessions. */
+export async function setUserPassword(actor: Actor, email: string, password: string): Promise<UserView> {
+  requireRole(actor, "admin");
+  const normalized = email.trim().toLowerCase();
+  const problem = passwordProblem(password, normalized);
+  if (problem) throw fieldError("password", problem);
+  const passwordHash = await hashPassword(password);
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email: normalized } });
+    if (!user) throw notFound(`user ${normalized}`);
+    const row = await tx.user.update({
+      where: { id: user.id },
+      data: { passwordHash, inviteTokenHash: null, inviteExpiresAt: null, passwordChangedAt: new Date() },
+    });
+    await recordAudit(tx, actor, { action: "user.reset_password", target: { type: "user", id: user.id }, after: { email: normalized } });
+    await tx.loginThrottle.deleteMany({ where: { key: `account:${normalized}` } });
+    return toUserView(row);
+  });
+}

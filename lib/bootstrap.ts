@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import type { Env } from "@/lib/env";
+import { recordAudit } from "@/lib/audit/record-event";
+import { SYSTEM_ACTOR } from "@/lib/auth/roles";
+import { hashPassword } from "@/lib/auth/password";
+import { ensureBootstrapToken } from "@/lib/auth/api-tokens";
+import { ensureDefaultTenant } from "@/lib/tenants/tenants";
+import { checkKek } from "@/lib/secrets/kek";
+
+export interface BootstrapResult {
+  tenant: "created" | "exists";
+  admin: { created: false } | { created: true; email: string; generatedPassword?: string };
+  token: "created" | "exists" | "not-configured";
+  kek: "sealed-canary" | "ok";
+}
+
+/**
+ * First-start setup, safe to run on every start: the KEK check, the `default`
+ * tenant, the first admin (only on a database with no users) and the bootstrap
+ * API token (only when no token exists). A restart creates nothing twice.
+ */
+export async function bootstrap(e: Env): Promise<BootstrapResult> {
+  const kek = await checkKek(e.kek);
+  const tenant = await ensureDefaultTenant(SYSTEM_ACTOR);
+
+  let admin: BootstrapResult["admin"] = { created: false };
+  const email = e.bootstrapAdminEmail ?? "admin@localhost";
+  const generatedPassword = e.bootstrapAdminPassword ? undefined : randomBytes(18).toString("base64url");
+  const password = e.bootstrapAdminPassword ?? generatedPassword!;
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    if ((await tx.user.count()) > 0) return;
+    const user = await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
+    await recordAudit(tx, SYSTEM_ACTOR, {
+      action: "user.bootstrap",
+      target: { type: "user", id: user.id },
+      after: { email, role: "admin", passwordFrom: generatedPassword ? "generated" : "KEYWARD_BOOTSTRAP_ADMIN_PASSWORD" },
+    });
+    admin = { created: true, email, ...(generatedPassword ? { generatedPassword } : {}) };
+  });
+
+  const token = e.bootstrapApiToken ? await ensureBootstrapToken(SYSTEM_ACTOR, e.bootstrapApiToken) : "not-configured";
+  return { tenant, admin, token, kek };
+}

@@ -1,0 +1,84 @@
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/sqlite/client";
+import { env } from "@/lib/env";
+import { AppError, notFound } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-event";
+import { requireRole, type Actor } from "@/lib/auth/roles";
+import { parseInput } from "@/lib/validation";
+import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
+import { createTenantSchema, updateTenantSchema, type TenantView } from "@/lib/tenants/schemas";
+
+type TenantRow = Prisma.TenantGetPayload<object>;
+
+export function tenantIssuer(slug: string): string {
+  return `${env().publicUrl}/${slug}`;
+}
+
+export function toTenantView(t: TenantRow): TenantView {
+  const issuer = tenantIssuer(t.slug);
+  return {
+    slug: t.slug,
+    name: t.name,
+    profile: (PROFILE_IDS as string[]).includes(t.profile) ? (t.profile as ProfileId) : "generic",
+    issuer,
+    jwksUri: `${issuer}/oauth2/v1/certs`,
+    tokenEndpoint: `${issuer}/oauth2/token`,
+    registrationEndpoint: `${issuer}/register`,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile });
+
+export async function listTenants(actor: Actor): Promise<TenantView[]> {
+  requireRole(actor, "viewer");
+  const rows = await db().tenant.findMany({ orderBy: { slug: "asc" }, take: 1000 });
+  return rows.map(toTenantView);
+}
+
+export async function getTenant(actor: Actor, slug: string): Promise<TenantView> {
+  requireRole(actor, "viewer");
+  const row = await db().tenant.findUnique({ where: { slug } });
+  if (!row) throw notFound(`tenant "${slug}"`);
+  return toTenantView(row);
+}
+
+export async function createTenant(actor: Actor, input: unknown): Promise<TenantView> {
+  requireRole(actor, "admin");
+  const data = parseInput(createTenantSchema, input);
+  return db().$transaction(async (tx) => {
+    if (await tx.tenant.findUnique({ where: { slug: data.slug } })) {
+      throw new AppError("conflict", `a tenant with slug "${data.slug}" already exists`, [
+        { path: "slug", message: "is already used by another tenant" },
+      ]);
+    }
+    const row = await tx.tenant.create({ data });
+    await recordAudit(tx, actor, { action: "tenant.create", target: { type: "tenant", id: row.slug }, tenantSlug: row.slug, after: summary(row) });
+    return toTenantView(row);
+  });
+}
+
+/** Edits a tenant's name or profile. The slug is fixed: it is part of the issuer every relying party knows. */
+export async function updateTenant(actor: Actor, slug: string, input: unknown): Promise<TenantView> {
+  requireRole(actor, "admin");
+  const data = parseInput(updateTenantSchema, input);
+  return db().$transaction(async (tx) => {
+    const before = await tx.tenant.findUnique({ where: { slug } });
+    if (!before) throw notFound(`tenant "${slug}"`);
+    const row = await tx.tenant.update({ where: { slug }, data });
+    await recordAudit(tx, actor, { action: "tenant.update", target: { type: "tenant", id: slug }, tenantSlug: slug, before: summary(before), after: summary(row) });
+    return toTenantView(row);
+  });
+}
+
+/** Creates the `default` tenant when there is none; idempotent across restarts. */
+export async function ensureDefaultTenant(actor: Actor): Promise<"created" | "exists"> {
+  return db().$transaction(async (tx) => {
+    if ((await tx.tenant.count()) > 0) return "exists";
+    const row = await tx.tenant.create({ data: { slug: "default", name: "Default", profile: "generic" } });
+    await recordAudit(tx, actor, { action: "tenant.create", target: { type: "tenant", id: row.slug }, tenantSlug: row.slug, after: summary(row) });
+    return "created";
+  });
+}

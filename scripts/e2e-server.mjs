@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The server Playwright's webServer starts: a fresh data dir and SQLite
+// database under .tmp/e2e-<timestamp>, then `node scripts/start.mjs --no-install`
+// (builds if needed, migrates, bootstraps, serves on port 3100).
+//
+// Keep the values in sync with e2e/fixtures/env.ts (TypeScript, which plain
+// Node 20 cannot import).
+
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PORT = 3100;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const KEEP_OLD_RUNS = 3;
+
+const tmpRoot = path.join(root, ".tmp");
+mkdirSync(tmpRoot, { recursive: true });
+
+// Keep only the last few runs' data (useful to inspect a failed run).
+try {
+  const old = readdirSync(tmpRoot)
+    .filter((name) => /^e2e-\d+$/.test(name))
+    .sort()
+    .slice(0, -KEEP_OLD_RUNS);
+  for (const name of old) rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
+} catch {
+  // not fatal
+}
+
+const dataDir = path.join(tmpRoot, `e2e-${Date.now()}`);
+mkdirSync(dataDir, { recursive: true });
+
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  PORT: String(PORT),
+  KEYWARD_PUBLIC_URL: BASE_URL,
+  NEXTAUTH_URL: BASE_URL,
+  DATABASE_URL: `file:${path.join(dataDir, "keyward.db")}`,
+  KEYWARD_DATA_DIR: dataDir,
+  KEYWARD_BOOTSTRAP_ADMIN_EMAIL: "admin@keyward.test",
+  KEYWARD_BOOTSTRAP_ADMIN_PASSWORD: "correct-horse-battery-staple-42",
+  KEYWARD_BOOTSTRAP_API_TOKEN: "kw_e2e_bootstrap_token_0123456789abcdef0123",
+};
+
+process.stdout.write(`[e2e-server] data dir ${dataDir}\n`);
+
+const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs"), "--no-install"], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}
+
+child.on("error", (error) => {
+  process.stderr.write(`[e2e-server] could not start scripts/start.mjs: ${error.message}\n`);
+  process.exit(1);
+});
+
+child.on("exit", (code, signal) => {
+  if (signal) {
+    process.stderr.write(`[e2e-server] server stopped by ${signal}\n`);
+    process.exit(signal === "SIGTERM" || signal === "SIGINT" ? 0 : 1);
+  }
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,2 @@
+export function derivePostgresSchema(): string;
+export function prismaEnv(): NodeJS.ProcessEnv;

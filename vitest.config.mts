@@ -1,0 +1,48 @@
+import { fileURLToPath } from "node:url";
+import { configDefaults, defineConfig } from "vitest/config";
+
+// Two projects (vitest 4 `test.projects`; `extends: true` inherits this root
+// config, including the `@` alias):
+//   unit         fast, no database:  npm run test:unit
+//   integration  one real database:  npm run test:integration
+//                (DATABASE_URL / KEYWARD_TEST_DB are set by scripts/test.mjs;
+//                 without them a temp SQLite file is used)
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL(".", import.meta.url)),
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          environment: "node",
+          include: [
+            "lib/**/*.test.ts",
+            "components/**/*.test.{ts,tsx}",
+            "cli/**/*.test.ts",
+            "scripts/**/*.test.{ts,mts}",
+          ],
+          exclude: [...configDefaults.exclude, "**/*.int.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts", "tests/integration/**/*.int.test.ts"],
+          exclude: [...configDefaults.exclude],
+          // One database shared by every file: run files one at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          globalSetup: "tests/integration/global-setup.ts",
+        },
+      },
+    ],
+  },
+});
