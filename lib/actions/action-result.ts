@@ -1,0 +1,52 @@
+import { isAppError, type FieldError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { requireActionActor } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/roles";
+
+/**
+ * What every server action answers, for `useActionState`: a message for the
+ * toast, field errors to show beside their fields, and any data to display once
+ * (an API token, an invite link).
+ */
+export type ActionResult<T = undefined> =
+  | { ok: true; message: string; data?: T }
+  | { ok: false; message: string; fieldErrors: Record<string, string> };
+
+export const IDLE: ActionResult<never> = { ok: false, message: "", fieldErrors: {} };
+
+function byField(errors: FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors) out[e.path] ??= e.message;
+  return out;
+}
+
+/**
+ * Runs the body of a server action: resolves the signed-in actor (server actions
+ * can be called directly, so the session is checked here, not trusted from the
+ * page) and turns domain errors into an ActionResult. Unexpected errors are
+ * logged with the request id and shown as a generic message.
+ */
+export async function runAction<T>(
+  body: (actor: Actor) => Promise<{ message: string; data?: T }>,
+): Promise<ActionResult<T>> {
+  let actor: Actor | undefined;
+  try {
+    actor = await requireActionActor();
+    const { message, data } = await body(actor);
+    return { ok: true, message, ...(data !== undefined ? { data } : {}) };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: byField(error.fieldErrors) };
+    log().error({ err: error, requestId: actor?.requestId }, "unexpected error in server action");
+    return { ok: false, message: `Something went wrong (request ${actor?.requestId ?? "unknown"}).`, fieldErrors: {} };
+  }
+}
+
+/** FormData as a plain object of strings (empty fields left out), for the zod schemas. */
+export function formObject(form: FormData, fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields) {
+    const v = form.get(f);
+    if (typeof v === "string" && v.trim() !== "") out[f] = v;
+  }
+  return out;
+}
