@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { createUser } from "../fixtures/api";
+
+test.describe("signing in", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("a wrong password is refused with a clear message, then the right one signs in", async ({ page }) => {
+    const user = await createUser("operator");
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill("not-the-password-at-all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect.");
+    await expect(page).toHaveURL(/\/login/);
+
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText(user.email);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  });
+
+  for (const path of ["/", "/tenants", "/audit", "/admin/users", "/admin/tokens"]) {
+    test(`a signed-out visit to ${path} lands on the sign-in page`, async ({ page }) => {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/login/);
+      await expect(page.getByRole("heading", { name: "Sign in to the console" })).toBeVisible();
+    });
+  }
+
+  test("signing out ends the session", async ({ page }) => {
+    const user = await createUser("viewer");
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText(user.email);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/audit");
+    await expect(page).toHaveURL(/\/login/);
+  });
+});
