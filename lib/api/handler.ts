@@ -31,6 +31,8 @@ async function resolveActor(request: Request, meta: RequestMeta): Promise<{ acto
     if (!match?.[1]) throw new AppError("unauthenticated", "the Authorization header must be `Bearer <API token>`");
     return { actor: await authenticateApiToken(match[1], meta), via: "token" };
   }
+  // Only look for a session when a session cookie came with the request.
+  if (!/(?:^|;\s*)(?:__Secure-)?next-auth\.session-token(?:\.\d+)?=/.test(request.headers.get("cookie") ?? "")) return null;
   const actor = await sessionActor();
   return actor ? { actor, via: "session" } : null;
 }

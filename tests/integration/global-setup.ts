@@ -8,6 +8,7 @@
 // - Test files read the URL from process.env.DATABASE_URL (workers are spawned
 //   after this runs) or via `inject("databaseUrl")`.
 
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,10 +31,19 @@ function kindOf(url: string): "sqlite" | "postgresql" {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   let tempDir: string | undefined;
+  let dataDir: string | undefined;
   if (!process.env.DATABASE_URL) {
     tempDir = mkdtempSync(path.join(os.tmpdir(), "keyward-it-"));
     process.env.DATABASE_URL = `file:${path.join(tempDir, "it.db")}`;
   }
+  // Secrets for lib/env.ts, fixed for the whole run so every worker sees the
+  // same KEK (the database's KEK canary is sealed under it).
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "keyward-it-data-"));
+  process.env.KEYWARD_DATA_DIR = dataDir;
+  process.env.KEYWARD_KEK ??= randomBytes(32).toString("base64url");
+  process.env.AUTH_SECRET ??= randomBytes(48).toString("base64url");
+  process.env.KEYWARD_PUBLIC_URL ??= "http://keyward.test";
+  process.env.LOG_LEVEL ??= "warn";
   const url = process.env.DATABASE_URL;
   const kind = kindOf(url);
   process.env.KEYWARD_TEST_DB ??= kind;
@@ -51,6 +61,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide("databaseKind", kind);
 
   return () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (tempDir) {
       rmSync(tempDir, { recursive: true, force: true });
     }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { acceptInvite, createPasswordResetLink, createUser, findInvite, listUsers, updateUser } from "@/lib/auth/users";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { ADMIN, actorWith, uniq, userWith } from "@/tests/integration/helpers";
+
+describe("users", () => {
+  it("creates a user with a password who can then sign in, and audits it without the password", async () => {
+    const email = `${uniq("alice")}@bank.test`;
+    const password = "a long and fine passphrase 42";
+    const user = await createUser(ADMIN, { email: `  ${email.toUpperCase()} `, name: "Alice", role: "operator", password });
+    expect(user).toMatchObject({ email, name: "Alice", role: "operator", status: "active" });
+    const signedIn = await signInWithPassword(email, password, { ip: "10.0.0.1" });
+    expect(signedIn.id).toBe(user.id);
+    const event = await db().auditEvent.findFirst({ where: { action: "user.create", targetId: user.id } });
+    expect(event?.actorLabel).toBe(ADMIN.label);
+    expect(event?.after).toContain(email);
+    expect(event?.after).not.toContain(password);
+  });
+
+  it("refuses a duplicate email and bad fields, naming them, and stores nothing", async () => {
+    const { email } = await userWith("viewer");
+    await expect(createUser(ADMIN, { email, name: "Again", role: "viewer", password: "another fine passphrase" })).rejects.toMatchObject({
+      code: "conflict",
+      fieldErrors: [{ path: "email", message: "is already used by another user" }],
+    });
+    const before = await db().user.count();
+    await expect(createUser(ADMIN, { email: "not-an-email", name: "", role: "root" })).rejects.toMatchObject({ code: "validation_failed" });
+    try {
+      await createUser(ADMIN, { email: "not-an-email", name: "", role: "root" });
+    } catch (error) {
+      const paths = (error as { fieldErrors: { path: string }[] }).fieldErrors.map((f) => f.path).sort();
+      expect(paths).toEqual(["email", "name", "role"]);
+    }
+    await expect(createUser(ADMIN, { email: `${uniq("weak")}@bank.test`, name: "W", role: "viewer", password: "aaaaaaaaaaaaaaaa" })).rejects.toMatchObject({
+      fieldErrors: [{ path: "password", message: "is too repetitive" }],
+    });
+    expect(await db().user.count()).toBe(before);
+  });
+
+  it("invites a user with a one-time link that sets the password once", async () => {
+    const email = `${uniq("invitee")}@bank.test`;
+    const created = await createUser(ADMIN, { email, name: "Invitee", role: "viewer" });
+    expect(created.status).toBe("invited");
+    expect(created.inviteUrl).toMatch(/^http:\/\/keyward\.test\/invite\/inv_/);
+    const token = created.inviteUrl!.split("/").at(-1)!;
+    expect(await findInvite(token)).toEqual({ email, name: "Invitee" });
+    await expect(signInWithPassword(email, "whatever password here", {})).rejects.toMatchObject({ reason: "invalid_credentials" });
+    await expect(acceptInvite(token, "short", {})).rejects.toMatchObject({ fieldErrors: [{ path: "password" }] });
+    await acceptInvite(token, "my chosen passphrase 7", {});
+    expect((await signInWithPassword(email, "my chosen passphrase 7", {})).email).toBe(email);
+    await expect(acceptInvite(token, "another passphrase 8", {})).rejects.toMatchObject({ code: "not_found" });
+    expect(await findInvite(token)).toBeNull();
+  });
+
+  it("a reset link replaces the password and the old one stops working", async () => {
+    const user = await userWith("operator");
+    const { inviteUrl } = await createPasswordResetLink(ADMIN, user.id);
+    await acceptInvite(inviteUrl.split("/").at(-1)!, "a brand new passphrase 9", {});
+    await expect(signInWithPassword(user.email, user.password, {})).rejects.toMatchObject({ reason: "invalid_credentials" });
+    expect((await signInWithPassword(user.email, "a brand new passphrase 9", {})).id).toBe(user.id);
+  });
+
+  it("changes roles, disables and re-enables, and a disabled user cannot sign in", async () => {
+    const user = await userWith("viewer");
+    expect((await updateUser(ADMIN, user.id, { role: "operator" })).role).toBe("operator");
+    expect((await updateUser(ADMIN, user.id, { disabled: true })).status).toBe("disabled");
+    await expect(signInWithPassword(user.email, user.password, {})).rejects.toMatchObject({ reason: "invalid_credentials" });
+    expect((await updateUser(ADMIN, user.id, { disabled: false })).status).toBe("active");
+    const actions = (await db().auditEvent.findMany({ where: { targetId: user.id }, orderBy: { at: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["user.create", "user.change_role", "user.disable", "user.enable"]));
+  });
+
+  it("never leaves the console without an active admin", async () => {
+    // Make every admin but one inactive inside this test's view: demote the
+    // other admins created by other tests first, then try to demote the last.
+    const admins = await db().user.findMany({ where: { role: "admin", disabledAt: null, passwordHash: { not: null } } });
+    const keep = await userWith("admin");
+    for (const a of admins) await updateUser(ADMIN, a.id, { role: "operator" });
+    await expect(updateUser(ADMIN, keep.id, { role: "viewer" })).rejects.toMatchObject({ code: "last_admin", status: 409 });
+    await expect(updateUser(ADMIN, keep.id, { disabled: true })).rejects.toMatchObject({ code: "last_admin" });
+    const second = await userWith("admin");
+    expect((await updateUser(ADMIN, keep.id, { role: "viewer" })).role).toBe("viewer");
+    await expect(updateUser(ADMIN, second.id, { disabled: true })).rejects.toMatchObject({ code: "last_admin" });
+    for (const a of admins) await updateUser(ADMIN, a.id, { role: "admin" });
+  });
+
+  it("only admins manage users", async () => {
+    for (const role of ["viewer", "operator"] as const) {
+      await expect(listUsers(actorWith(role))).rejects.toMatchObject({ code: "forbidden", status: 403 });
+      await expect(createUser(actorWith(role), { email: `${uniq("x")}@b.test`, name: "x", role: "admin", password: "a fine long passphrase" })).rejects.toMatchObject({
+        code: "forbidden",
+      });
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { createUser } from "@/lib/auth/users";
+import type { Actor, Role } from "@/lib/auth/roles";
+import { disconnectDb } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { resetEnvForTests } from "@/lib/env";
+
+/** A unique, lowercase suffix so tests never collide in the shared database. */
+export function uniq(prefix = "t"): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+/** An actor with a role, as the services receive it (no session needed). */
+export function actorWith(role: Role, label = `${role}@it.test`): Actor {
+  return { type: "user", id: `it-${role}`, label, role, ip: "127.0.0.1", requestId: uniq("req") };
+}
+
+export const ADMIN = actorWith("admin", "it-admin@keyward.test");
+
+/** A real API token of a role, created through the service. */
+export async function tokenFor(role: Role): Promise<string> {
+  const created = await createApiToken(ADMIN, { name: uniq(`it-${role}`), role });
+  return created.token;
+}
+
+/** A real user with a password. */
+export async function userWith(role: Role) {
+  const email = `${uniq(role)}@it.test`;
+  const password = `pw-${randomBytes(8).toString("hex")}-Correct`;
+  const user = await createUser(ADMIN, { email, name: `IT ${role}`, role, password });
+  return { ...user, password };
+}
+
+/**
+ * Runs `fn` against a brand-new, migrated database of the same kind as the
+ * run's (a temp SQLite file, or a new database in the same PostgreSQL server),
+ * for tests about first starts. Restores the shared database afterwards.
+ */
+export async function withFreshDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const original = process.env.DATABASE_URL!;
+  let url: string;
+  let cleanup: () => Promise<void>;
+  if (original.startsWith("file:")) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keyward-fresh-"));
+    url = `file:${path.join(dir, "fresh.db")}`;
+    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `fresh_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: original });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(original);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: original });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  await migrateDatabase(url);
+  await disconnectDb();
+  process.env.DATABASE_URL = url;
+  resetEnvForTests();
+  try {
+    return await fn(url);
+  } finally {
+    await disconnectDb();
+    process.env.DATABASE_URL = original;
+    resetEnvForTests();
+    await cleanup();
+  }
+}
