@@ -109,7 +109,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     });
     kek = parseKek(kekInfo.value);
   } catch (error) {
-    problems.push(`KEYWARD_KEK: ${(error as Error).message}`);
+    problems.push(`KEYWARD_KEK: ${(error as Error).message.replace(/^KEYWARD_KEK /, "")}`);
   }
   let authInfo: ReturnType<typeof resolveSecret> | undefined;
   try {
