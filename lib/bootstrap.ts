@@ -25,11 +25,16 @@ export async function bootstrap(e: Env): Promise<BootstrapResult> {
   const tenant = await ensureDefaultTenant(SYSTEM_ACTOR);
 
   let admin: BootstrapResult["admin"] = { created: false };
+  if ((await db().user.count()) > 0) {
+    const token = e.bootstrapApiToken ? await ensureBootstrapToken(SYSTEM_ACTOR, e.bootstrapApiToken) : "not-configured";
+    return { tenant, admin, token, kek };
+  }
   const email = e.bootstrapAdminEmail ?? "admin@localhost";
   const generatedPassword = e.bootstrapAdminPassword ? undefined : randomBytes(18).toString("base64url");
   const password = e.bootstrapAdminPassword ?? generatedPassword!;
   const passwordHash = await hashPassword(password);
   await db().$transaction(async (tx) => {
+    // Re-checked here: another instance may have bootstrapped meanwhile.
     if ((await tx.user.count()) > 0) return;
     const user = await tx.user.create({ data: { email, name: "Administrator", role: "admin", passwordHash } });
     await recordAudit(tx, SYSTEM_ACTOR, {

@@ -1,5 +1,11 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { AppError, type FieldError } from "@/lib/errors";
+
+// A missing field reads "is required", not zod's "expected string, received undefined".
+z.config({
+  customError: (issue) =>
+    (issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined ? "is required" : undefined,
+});
 
 /** zod issues as field errors: `path` joined with dots, the message as zod (or our schema) words it. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {

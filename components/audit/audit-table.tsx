@@ -1,10 +1,36 @@
 import type { AuditEventView } from "@/lib/audit/schemas";
 import { Table, Td, Time } from "@/components/ui/page";
 
-function summarize(value: unknown): string {
+function summarize(value: unknown, max = 60): string {
   if (value === null || value === undefined) return "";
   const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The before/after summaries: one short line, expandable to the full JSON. The
+ * <summary> also makes the table's scroll container reachable by keyboard.
+ */
+function AuditChange({ before, after }: { before: unknown; after: unknown }) {
+  const parts = [
+    ["before", before],
+    ["after", after],
+  ].filter(([, v]) => v !== null && v !== undefined) as [string, unknown][];
+  if (parts.length === 0) return <span className="text-slate-500">—</span>;
+  const [label, value] = parts.at(-1) ?? ["", null];
+  return (
+    <details className="w-56 whitespace-normal font-mono text-xs text-slate-600">
+      <summary className="cursor-pointer break-all">
+        {label}: {summarize(value)}
+      </summary>
+      {parts.map(([name, v]) => (
+        <div key={name} className="mt-1">
+          <p className="font-sans font-medium text-slate-700">{name}</p>
+          <pre className="whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-slate-800">{JSON.stringify(v, null, 2)}</pre>
+        </div>
+      ))}
+    </details>
+  );
 }
 
 export function AuditTable({ events, caption }: { events: AuditEventView[]; caption: string }) {
@@ -22,11 +48,18 @@ export function AuditTable({ events, caption }: { events: AuditEventView[]; capt
           <Td>
             <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{e.action}</code>
           </Td>
-          <Td>{e.target ? `${e.target.type} ${e.target.id.slice(0, 12)}` : "—"}</Td>
+          <Td>
+            {e.target ? (
+              <span title={e.target.id}>
+                {e.target.type} {e.target.id.length > 24 ? `${e.target.id.slice(0, 8)}…${e.target.id.slice(-8)}` : e.target.id}
+              </span>
+            ) : (
+              "—"
+            )}
+          </Td>
           <Td>{e.tenant ?? "—"}</Td>
-          <Td className="max-w-md whitespace-normal break-all font-mono text-xs text-slate-600">
-            {e.before ? <span className="block">before: {summarize(e.before)}</span> : null}
-            {e.after ? <span className="block">after: {summarize(e.after)}</span> : null}
+          <Td>
+            <AuditChange before={e.before} after={e.after} />
           </Td>
         </tr>
       ))}

@@ -37,7 +37,8 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 
 export function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    // Focusable so keyboard users can scroll a wide table (axe: scrollable-region-focusable).
+    <div tabIndex={0} role="region" aria-label={caption} className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
@@ -56,7 +57,9 @@ export function Table({ caption, head, children }: { caption: string; head: stri
 }
 
 export function Td({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <td className={`whitespace-nowrap px-4 py-2.5 align-top text-slate-800 ${className}`}>{children}</td>;
+  // A caller's whitespace class replaces the default instead of losing to it.
+  const wrap = /\bwhitespace-/.test(className) ? "" : "whitespace-nowrap";
+  return <td className={`${wrap} px-4 py-2.5 align-top text-slate-800 ${className}`}>{children}</td>;
 }
 
 /** A time in UTC, machine-readable, with the full timestamp on hover. */

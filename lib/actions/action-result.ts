@@ -1,18 +1,13 @@
+import { headers } from "next/headers";
 import { isAppError, type FieldError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { requireActionActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/roles";
 
-/**
- * What every server action answers, for `useActionState`: a message for the
- * toast, field errors to show beside their fields, and any data to display once
- * (an API token, an invite link).
- */
-export type ActionResult<T = undefined> =
-  | { ok: true; message: string; data?: T }
-  | { ok: false; message: string; fieldErrors: Record<string, string> };
+import type { ActionResult } from "@/lib/actions/action-state";
+import { clientMetaFromHeaders, type RequestMeta } from "@/lib/request-meta";
 
-export const IDLE: ActionResult<never> = { ok: false, message: "", fieldErrors: {} };
+export type { ActionResult };
 
 function byField(errors: FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,6 +33,23 @@ export async function runAction<T>(
     if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: byField(error.fieldErrors) };
     log().error({ err: error, requestId: actor?.requestId }, "unexpected error in server action");
     return { ok: false, message: `Something went wrong (request ${actor?.requestId ?? "unknown"}).`, fieldErrors: {} };
+  }
+}
+
+/**
+ * The same for actions of signed-out visitors (an invite link is its own
+ * credential): no actor, but the request's address and id for the audit.
+ */
+export async function runPublicAction<T>(body: (meta: RequestMeta) => Promise<{ message: string; data?: T }>): Promise<ActionResult<T>> {
+  const h = await headers();
+  const meta = clientMetaFromHeaders((name) => h.get(name));
+  try {
+    const { message, data } = await body(meta);
+    return { ok: true, message, ...(data !== undefined ? { data } : {}) };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: byField(error.fieldErrors) };
+    log().error({ err: error, requestId: meta.requestId }, "unexpected error in server action");
+    return { ok: false, message: `Something went wrong (request ${meta.requestId ?? "unknown"}).`, fieldErrors: {} };
   }
 }
 

@@ -103,7 +103,10 @@ export async function revokeApiToken(actor: Actor, id: string): Promise<ApiToken
 export async function revokeApiTokenByValueOrId(actor: Actor, idOrToken: string): Promise<ApiTokenView> {
   requireRole(actor, "admin");
   const byHash = await db().apiToken.findUnique({ where: { tokenHash: hashSecretToken(idOrToken) } });
-  return revokeApiToken(actor, byHash?.id ?? idOrToken);
+  if (byHash) return revokeApiToken(actor, byHash.id);
+  // Never repeat the input: it may be a live token.
+  if (!(await db().apiToken.findUnique({ where: { id: idOrToken } }))) throw new AppError("not_found", "no API token matches that id or token");
+  return revokeApiToken(actor, idOrToken);
 }
 
 /**

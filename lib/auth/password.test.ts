@@ -22,5 +22,6 @@ describe("passwordProblem", () => {
     expect(passwordProblem("alice-is-great-2026", "alice@bank.example")).toBe("must not contain the email's name");
     expect(passwordProblem("x".repeat(300))).toBe("must be at most 256 characters");
     expect(passwordProblem("a perfectly fine passphrase")).toBeNull();
+    expect(passwordProblem("correct horse battery", "b@bank.example")).toBeNull();
   });
 });

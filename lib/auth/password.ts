@@ -31,9 +31,9 @@ export async function verifyPassword(passwordHash: string | null | undefined, pa
 export function passwordProblem(password: string, email?: string): string | null {
   if (password.length < 12) return "must be at least 12 characters";
   if (password.length > 256) return "must be at most 256 characters";
-  if (email && password.toLowerCase().includes(email.toLowerCase().split("@")[0] ?? "\u0000")) {
-    return "must not contain the email's name";
-  }
+  // Only names long enough to matter: "b@bank.example" must not forbid every "b".
+  const name = email?.toLowerCase().split("@")[0] ?? "";
+  if (name.length >= 4 && password.toLowerCase().includes(name)) return "must not contain the email's name";
   if (new Set(password).size < 5) return "is too repetitive";
   return null;
 }

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { isRole, type Actor, type Role } from "@/lib/auth/roles";
+import { isRole, requireRole, type Actor, type Role } from "@/lib/auth/roles";
 import { verifyPassword } from "@/lib/auth/password";
 
 /**
@@ -83,11 +83,12 @@ export async function signInWithPassword(
 ): Promise<SignedInUser> {
   const email = emailInput.trim().toLowerCase().slice(0, 320);
   const accountKey = `account:${email}`;
-  const addressKey = `ip:${meta.ip ?? "unknown"}`;
+  // Without a client address (the CLI, tests) only the account is counted.
+  const addressKey = meta.ip ? `ip:${meta.ip}` : undefined;
   const now = new Date();
   const [account, address] = await Promise.all([
     db().loginThrottle.findUnique({ where: { key: accountKey } }),
-    db().loginThrottle.findUnique({ where: { key: addressKey } }),
+    addressKey ? db().loginThrottle.findUnique({ where: { key: addressKey } }) : null,
   ]);
   const wait = [waitMs(account, now), waitMs(address, now)].sort((a, b) => b.ms - a.ms)[0] ?? { ms: 0, locked: false };
   const actorFor = (id?: string): Actor => ({ type: "user", id, label: email || "(empty)", role: "viewer", ...meta });
@@ -119,10 +120,9 @@ export async function signInWithPassword(
   const lockAddress = addressFailures >= THROTTLE.addressLockAfter;
   const lockedUntil = new Date(now.getTime() + THROTTLE.lockMs);
   await db().$transaction(async (tx) => {
-    for (const [key, failures, lock] of [
-      [accountKey, accountFailures, lockAccount],
-      [addressKey, addressFailures, lockAddress],
-    ] as const) {
+    const keys: [string, number, boolean][] = [[accountKey, accountFailures, lockAccount]];
+    if (addressKey) keys.push([addressKey, addressFailures, lockAddress]);
+    for (const [key, failures, lock] of keys) {
       await tx.loginThrottle.upsert({
         where: { key },
         create: { key, failures, lastFailureAt: now, lockedUntil: lock ? lockedUntil : null },
@@ -147,7 +147,18 @@ export async function signInWithPassword(
   throw new SignInError("invalid_credentials", "Email or password is incorrect.");
 }
 
-/** Lifts the locks of an account (operator CLI: an admin locked out of the console). */
-export async function clearLoginThrottle(email: string): Promise<void> {
-  await db().loginThrottle.deleteMany({ where: { key: `account:${email.trim().toLowerCase()}` } });
+/**
+ * Lifts an account's sign-in lock and failure count (operator CLI: an admin
+ * locked out of the console). Locks on client addresses end by themselves.
+ * Answers whether there was anything to clear.
+ */
+export async function clearLoginThrottle(actor: Actor, emailInput: string): Promise<boolean> {
+  requireRole(actor, "admin");
+  const email = emailInput.trim().toLowerCase();
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.loginThrottle.deleteMany({ where: { key: `account:${email}` } });
+    const user = await tx.user.findUnique({ where: { email } });
+    await recordAudit(tx, actor, { action: "auth.unlock", target: user ? { type: "user", id: user.id } : undefined, after: { email, cleared: count > 0 } });
+    return count > 0;
+  });
 }

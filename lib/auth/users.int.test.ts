@@ -94,3 +94,38 @@ describe("users", () => {
     }
   });
 });
+
+describe("users under concurrency", () => {
+  it("two requests for one new email at once: one is created, the other gets the email conflict", async () => {
+    const email = `${uniq("race")}@bank.test`;
+    const results = await Promise.allSettled(
+      [1, 2].map((n) => createUser(ADMIN, { email, name: `Racer ${n}`, role: "viewer", password: "a fine long passphrase" })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "conflict", fieldErrors: [{ path: "email" }] });
+    expect(await db().user.count({ where: { email } })).toBe(1);
+  });
+
+  it("a disabled user gets no reset link, and a link ends a sign-in lockout", async () => {
+    const user = await userWith("viewer");
+    await updateUser(ADMIN, user.id, { disabled: true });
+    await expect(createPasswordResetLink(ADMIN, user.id)).rejects.toMatchObject({ code: "conflict" });
+    await updateUser(ADMIN, user.id, { disabled: false });
+    await db().loginThrottle.create({ data: { key: `account:${user.email}`, failures: 10, lastFailureAt: new Date(), lockedUntil: new Date(Date.now() + 600_000) } });
+    const { inviteUrl } = await createPasswordResetLink(ADMIN, user.id);
+    await acceptInvite(inviteUrl.split("/").at(-1)!, "fresh passphrase after lockout", {});
+    expect((await signInWithPassword(user.email, "fresh passphrase after lockout", {})).id).toBe(user.id);
+  });
+
+  it("missing fields read 'is required'", async () => {
+    const error = (await createUser(ADMIN, {}).catch((e: unknown) => e)) as { fieldErrors: { path: string; message: string }[] };
+    expect(error.fieldErrors).toEqual(
+      expect.arrayContaining([
+        { path: "email", message: "is required" },
+        { path: "name", message: "is required" },
+        { path: "role", message: "is required" },
+      ]),
+    );
+  });
+});

@@ -12,6 +12,8 @@ import {
   type UserView,
 } from "@/lib/auth/schemas";
 import { parseInput } from "@/lib/validation";
+import { providerFromUrl } from "@/lib/db/provider";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 type UserRow = Prisma.UserGetPayload<object>;
 
@@ -41,6 +43,13 @@ export async function listUsers(actor: Actor): Promise<UserView[]> {
   return rows.map(toUserView);
 }
 
+/** A user by email (case-insensitive), or null. */
+export async function findUserByEmail(actor: Actor, email: string): Promise<UserView | null> {
+  requireRole(actor, "admin");
+  const row = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  return row ? toUserView(row) : null;
+}
+
 export async function getUser(actor: Actor, id: string): Promise<UserView> {
   requireRole(actor, "admin");
   const row = await db().user.findUnique({ where: { id } });
@@ -63,35 +72,44 @@ export async function createUser(actor: Actor, input: unknown): Promise<UserView
     const problem = passwordProblem(data.password, data.email);
     if (problem) throw fieldError("password", problem);
   }
+  const duplicate = () =>
+    new AppError("conflict", `a user with email ${data.email} already exists`, [{ path: "email", message: "is already used by another user" }]);
+  // Checked before the (deliberately slow) hash, and again in the transaction.
+  if (await db().user.findUnique({ where: { email: data.email } })) throw duplicate();
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const invite = data.password ? undefined : newSecretToken("inv_");
-  return db().$transaction(async (tx) => {
-    const existing = await tx.user.findUnique({ where: { email: data.email } });
-    if (existing) {
-      throw new AppError("conflict", `a user with email ${data.email} already exists`, [
-        { path: "email", message: "is already used by another user" },
-      ]);
-    }
-    const row = await tx.user.create({
-      data: {
-        email: data.email,
-        name: data.name,
-        role: data.role,
-        passwordHash,
-        inviteTokenHash: invite ? hashSecretToken(invite) : null,
-        inviteExpiresAt: invite ? new Date(Date.now() + INVITE_TTL_MS) : null,
-      },
+  return db()
+    .$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email: data.email } })) throw duplicate();
+      const row = await tx.user.create({
+        data: {
+          email: data.email,
+          name: data.name,
+          role: data.role,
+          passwordHash,
+          inviteTokenHash: invite ? hashSecretToken(invite) : null,
+          inviteExpiresAt: invite ? new Date(Date.now() + INVITE_TTL_MS) : null,
+        },
+      });
+      await recordAudit(tx, actor, {
+        action: invite ? "user.invite" : "user.create",
+        target: { type: "user", id: row.id },
+        after: auditSummary(row),
+      });
+      return { ...toUserView(row), ...(invite ? { inviteUrl: inviteUrl(invite) } : {}) };
+    })
+    .catch((error: unknown) => {
+      // Two requests for one email at once: the unique index decides.
+      throw isUniqueViolation(error) ? duplicate() : error;
     });
-    await recordAudit(tx, actor, {
-      action: invite ? "user.invite" : "user.create",
-      target: { type: "user", id: row.id },
-      after: auditSummary(row),
-    });
-    return { ...toUserView(row), ...(invite ? { inviteUrl: inviteUrl(invite) } : {}) };
-  });
 }
 
 async function activeAdminsOtherThan(tx: Tx, userId: string): Promise<number> {
+  // On PostgreSQL, lock the admin rows first so two concurrent demotions
+  // serialise and the second sees the first (SQLite has one writer anyway).
+  if (providerFromUrl(env().databaseUrl) === "postgresql") {
+    await tx.$queryRawUnsafe(`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`);
+  }
   return tx.user.count({ where: { role: "admin", disabledAt: null, passwordHash: { not: null }, id: { not: userId } } });
 }
 
@@ -145,6 +163,7 @@ export async function createPasswordResetLink(actor: Actor, id: string): Promise
   await db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id } });
     if (!user) throw notFound(`user ${id}`);
+    if (user.disabledAt) throw new AppError("conflict", `${user.email} is disabled; enable the account before sending a link`);
     await tx.user.update({ where: { id }, data: { inviteTokenHash: hashSecretToken(token), inviteExpiresAt: expiresAt } });
     await recordAudit(tx, actor, { action: "user.reset_link", target: { type: "user", id }, after: { email: user.email, expiresAt } });
   });
@@ -174,6 +193,8 @@ export async function acceptInvite(token: string, password: string, meta: { ip?:
       data: { passwordHash, inviteTokenHash: null, inviteExpiresAt: null, passwordChangedAt: new Date() },
     });
     if (updated.count !== 1) throw new AppError("not_found", "this link has already been used");
+    // A new password through an admin's link also ends a sign-in lockout.
+    await tx.loginThrottle.deleteMany({ where: { key: `account:${row.email}` } });
     await recordAudit(
       tx,
       { type: "user", id: row.id, label: row.email, role: "viewer", ...meta },

@@ -1,0 +1,53 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
+import { createPasswordResetLink, createUser, updateUser } from "@/lib/auth/users";
+
+const PAGE = "/admin/users";
+
+export type CreatedUserData = { email: string; inviteUrl?: string };
+export type ResetLinkData = { inviteUrl: string; expiresAt: string };
+
+function userId(form: FormData): string {
+  return String(form.get("id") ?? "");
+}
+
+export async function createUserAction(_prev: ActionResult<CreatedUserData>, form: FormData): Promise<ActionResult<CreatedUserData>> {
+  return runAction(async (actor) => {
+    // Required fields go in even when empty, so the schema answers with its own words
+    // ("is required") rather than "expected string"; an empty password means "invite".
+    const required = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
+    const user = await createUser(actor, { ...required, ...formObject(form, ["role", "password"]) });
+    revalidatePath(PAGE);
+    return {
+      message: user.inviteUrl ? `Invited ${user.email}` : `Created ${user.email}`,
+      data: { email: user.email, ...(user.inviteUrl ? { inviteUrl: user.inviteUrl } : {}) },
+    };
+  });
+}
+
+export async function changeRoleAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async (actor) => {
+    const user = await updateUser(actor, userId(form), formObject(form, ["role"]));
+    revalidatePath(PAGE);
+    return { message: `${user.email} is now ${user.role}` };
+  });
+}
+
+export async function setDisabledAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async (actor) => {
+    const disabled = form.get("disabled") === "true";
+    const user = await updateUser(actor, userId(form), { disabled });
+    revalidatePath(PAGE);
+    return { message: `${disabled ? "Disabled" : "Enabled"} ${user.email}` };
+  });
+}
+
+export async function resetLinkAction(_prev: ActionResult<ResetLinkData>, form: FormData): Promise<ActionResult<ResetLinkData>> {
+  return runAction(async (actor) => {
+    const link = await createPasswordResetLink(actor, userId(form));
+    revalidatePath(PAGE);
+    return { message: "One-time password link created", data: link };
+  });
+}

@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/lib/auth/session";
+import { listUsers } from "@/lib/auth/users";
+import { isAppError } from "@/lib/errors";
+import { RoleRequired } from "@/components/auth/role-required";
+import { Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { CreateUserForm } from "@/components/users/create-user-form";
+import { UsersTable } from "@/components/users/users-table";
+
+export const metadata: Metadata = { title: "Users" };
+export const dynamic = "force-dynamic";
+
+const DESCRIPTION = "People who can sign in to the console, and what their role lets them do.";
+
+export default async function UsersPage() {
+  const actor = await requirePageActor();
+  let users;
+  try {
+    users = await listUsers(actor);
+  } catch (error) {
+    if (isAppError(error) && error.code === "forbidden") {
+      return (
+        <>
+          <PageHeader title="Users" description={DESCRIPTION} />
+          <RoleRequired role="admin" current={actor.role} what="see and manage users" />
+        </>
+      );
+    }
+    throw error;
+  }
+  return (
+    <>
+      <PageHeader title="Users" description={DESCRIPTION} />
+      <div className="space-y-8">
+        <Card title="New user">
+          <CreateUserForm />
+        </Card>
+        <section aria-labelledby="users-heading">
+          <h2 id="users-heading" className="mb-3 text-lg font-semibold">
+            All users
+          </h2>
+          {users.length > 0 ? (
+            <UsersTable users={users} currentUserId={actor.type === "user" ? actor.id : undefined} />
+          ) : (
+            <EmptyState title="No users yet" />
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

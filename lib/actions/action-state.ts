@@ -1,0 +1,11 @@
+/**
+ * What every server action answers, for `useActionState`: a message for the
+ * toast, field errors to show beside their fields, and any data to display once
+ * (an API token, an invite link). Client-safe: no server imports here.
+ */
+export type ActionResult<T = undefined> =
+  | { ok: true; message: string; data?: T }
+  | { ok: false; message: string; fieldErrors: Record<string, string> };
+
+/** The state of a form before its first submit. */
+export const IDLE: ActionResult<never> = { ok: false, message: "", fieldErrors: {} };
