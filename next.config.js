@@ -1,26 +1,12 @@
 // @ts-check
 
-const dev = process.env.NODE_ENV === "development";
 const https = (process.env.KEYWARD_PUBLIC_URL ?? "").startsWith("https://");
 
-// Next's runtime needs inline scripts for hydration data, so scripts are limited
-// to our own origin plus inline; no third-party origin is ever allowed.
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  ...(https ? ["upgrade-insecure-requests"] : []),
-].join("; ");
+// Pages get a per-request, nonce-based policy from proxy.ts. Everything else
+// (the admin API, static files) is never a document that may run anything.
+const apiCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: csp },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "same-origin" },
@@ -35,7 +21,10 @@ const nextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["@node-rs/argon2", "@libsql/client", "pg", "pino"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+    ];
   },
 };
 

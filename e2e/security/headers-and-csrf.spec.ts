@@ -8,10 +8,33 @@ test("console pages carry the security headers", async ({ page }) => {
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["content-security-policy"]).toContain("default-src 'self'");
   expect(headers["content-security-policy"]).toContain("object-src 'none'");
+  // Scripts run by nonce, never as arbitrary inline code.
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(headers["content-security-policy"]).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("same-origin");
   expect(headers["x-frame-options"]).toBe("DENY");
   expect(headers["x-powered-by"]).toBeUndefined();
+});
+
+test("each page load gets its own nonce and the console still hydrates", async ({ page }) => {
+  const first = (await page.goto("/"))!.headers()["content-security-policy"];
+  const second = (await page.goto("/"))!.headers()["content-security-policy"];
+  expect(first).not.toBe(second);
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.goto("/tenants");
+  await page.getByLabel("Tenant", { exact: true }).selectOption("default");
+  await expect(page).toHaveURL(/\?tenant=default$/);
+  expect(violations).toEqual([]);
+});
+
+test("API answers carry a policy that runs nothing", async ({ request }) => {
+  const res = await request.get("/api/v1/health");
+  expect(res.headers()["content-security-policy"]).toContain("default-src 'none'");
+  expect(res.headers()["x-content-type-options"]).toBe("nosniff");
 });
 
 test("the session cookie is HttpOnly and SameSite=Lax", async ({ context }) => {
