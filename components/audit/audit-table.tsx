@@ -1,5 +1,6 @@
 import type { AuditEventView } from "@/lib/audit/schemas";
-import { Table, Td, Time } from "@/components/ui/page";
+import { Table, Td } from "@/components/ui/page";
+import { StackedTime } from "@/components/ui/stacked-time";
 
 function summarize(value: unknown, max = 60): string {
   if (value === null || value === undefined) return "";
@@ -39,7 +40,7 @@ export function AuditTable({ events, caption }: { events: AuditEventView[]; capt
       {events.map((e) => (
         <tr key={e.id} data-testid="audit-row">
           <Td>
-            <Time value={e.at} />
+            <StackedTime value={e.at} />
           </Td>
           <Td>
             <span className="block">{e.actor.label}</span>
@@ -50,8 +51,10 @@ export function AuditTable({ events, caption }: { events: AuditEventView[]; capt
           </Td>
           <Td>
             {e.target ? (
-              <span title={e.target.id}>
-                {e.target.type} {e.target.id.length > 24 ? `${e.target.id.slice(0, 8)}…${e.target.id.slice(-8)}` : e.target.id}
+              <span title={e.target.id} className="block leading-tight">
+                <span className="block">{e.target.type}</span>
+                {/* Ids are time-ordered UUIDs: their tail is what tells two apart. */}
+                <span className="block font-mono text-xs text-slate-600">{e.target.id.length > 20 ? `…${e.target.id.slice(-12)}` : e.target.id}</span>
               </span>
             ) : (
               "—"

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contract, type RouteSpec } from "@/lib/api/contract";
 import { openApiDocument } from "@/lib/api/openapi";
@@ -75,6 +76,15 @@ describe("the /api/v1 contract", () => {
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) expect(doc.components.schemas[ref], `component ${ref}`).toBeDefined();
     expect(JSON.stringify(doc)).not.toContain("#/$defs/");
+  });
+
+  it("validates against the OpenAPI 3.1 schema", async () => {
+    const doc = openApiDocument("http://keyward.test", "test");
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    // The validator does refuse a broken document (so the line above means something).
+    const broken = structuredClone(doc) as { paths: Record<string, Record<string, { responses: unknown }>> };
+    broken.paths["/api/v1/health"]!.get!.responses = "none";
+    await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
   });
 });
 
