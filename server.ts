@@ -16,6 +16,9 @@ import { VERSION } from "@/lib/version";
  * on the hot path); everything else goes to Next (the console and /api/v1).
  */
 async function main() {
+  // Everything the server creates (the SQLite database, its journal, secret
+  // files) is readable by its owner only.
+  process.umask(0o077);
   const dev = process.argv.includes("--dev");
   const e = env();
   const logger = log();
@@ -55,6 +58,11 @@ async function main() {
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    const why = error.code === "EADDRINUSE" ? `port ${e.port} is already in use (set PORT to another port)` : error.message;
+    process.stderr.write(`Keyward cannot start: ${why}\n`);
+    process.exit(1);
+  });
   server.listen(e.port, e.hostname, () => {
     logger.info({ url: e.publicUrl, port: e.port, version: VERSION, dev }, "Keyward is listening");
     const lines = [`\n  Keyward ${VERSION} is serving on ${e.publicUrl}`];
