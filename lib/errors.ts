@@ -62,3 +62,16 @@ export function notFound(what: string): AppError {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError || (error instanceof Error && error.name === "AppError" && "code" in error);
 }
+
+/**
+ * Runs a page's load, answering null when the service refuses the actor's
+ * role, so the page can show a role notice instead of an error page.
+ */
+export async function unlessForbidden<T>(load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isAppError(error) && error.code === "forbidden") return null;
+    throw error;
+  }
+}

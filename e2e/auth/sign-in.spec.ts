@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createUser } from "../fixtures/api";
+import { createUser, signInThroughPage } from "../fixtures/api";
 
 test.describe("signing in", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -29,11 +29,7 @@ test.describe("signing in", () => {
 
   test("signing out ends the session", async ({ page }) => {
     const user = await createUser("viewer");
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("signed-in-as")).toHaveText(user.email);
+    await signInThroughPage(page, user);
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
     await page.goto("/audit");

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { adminApi, createUser, unique } from "../fixtures/api";
+import { adminApi, createUser, unique, signInThroughPage } from "../fixtures/api";
 import { E2E } from "../fixtures/env";
 
 function newTenantForm(page: Page) {
@@ -91,11 +91,7 @@ test.describe("tenants for a viewer", () => {
 
   test("a viewer sees the tenants but no create or edit form", async ({ page }) => {
     const viewer = await createUser("viewer");
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(viewer.email);
-    await page.getByLabel("Password").fill(viewer.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("signed-in-as")).toHaveText(viewer.email);
+    await signInThroughPage(page, viewer);
 
     await page.goto("/tenants");
     await expect(page.getByTestId("tenant-row").filter({ hasText: "default" }).first()).toBeVisible();

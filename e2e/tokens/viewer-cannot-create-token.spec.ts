@@ -1,16 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { createUser } from "../fixtures/api";
+import { createUser, signInThroughPage } from "../fixtures/api";
 
 test.describe("a viewer and API tokens", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test("a viewer sees no API tokens link and no form to create one", async ({ page }) => {
     const viewer = await createUser("viewer");
-    await page.goto("/login");
-    await page.getByLabel("Email").fill(viewer.email);
-    await page.getByLabel("Password").fill(viewer.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("signed-in-as")).toHaveText(viewer.email);
+    await signInThroughPage(page, viewer);
 
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Audit log" })).toBeVisible();

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/api-tokens";
-import { isAppError } from "@/lib/errors";
+import { unlessForbidden } from "@/lib/errors";
 import { RoleRequired } from "@/components/auth/role-required";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { CreateTokenForm } from "@/components/tokens/create-token-form";
@@ -14,19 +14,14 @@ const DESCRIPTION = "Bearer tokens for the admin REST API and scripts. Each acts
 
 export default async function TokensPage() {
   const actor = await requirePageActor();
-  let tokens;
-  try {
-    tokens = await listApiTokens(actor);
-  } catch (error) {
-    if (isAppError(error) && error.code === "forbidden") {
-      return (
-        <>
-          <PageHeader title="API tokens" description={DESCRIPTION} />
-          <RoleRequired role="admin" current={actor.role} what="see and manage API tokens" />
-        </>
-      );
-    }
-    throw error;
+  const tokens = await unlessForbidden(() => listApiTokens(actor));
+  if (!tokens) {
+    return (
+      <>
+        <PageHeader title="API tokens" description={DESCRIPTION} />
+        <RoleRequired role="admin" current={actor.role} what="see and manage API tokens" />
+      </>
+    );
   }
   return (
     <>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
-import { isAppError } from "@/lib/errors";
+import { unlessForbidden } from "@/lib/errors";
 import { RoleRequired } from "@/components/auth/role-required";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { CreateUserForm } from "@/components/users/create-user-form";
@@ -14,19 +14,14 @@ const DESCRIPTION = "People who can sign in to the console, and what their role 
 
 export default async function UsersPage() {
   const actor = await requirePageActor();
-  let users;
-  try {
-    users = await listUsers(actor);
-  } catch (error) {
-    if (isAppError(error) && error.code === "forbidden") {
-      return (
-        <>
-          <PageHeader title="Users" description={DESCRIPTION} />
-          <RoleRequired role="admin" current={actor.role} what="see and manage users" />
-        </>
-      );
-    }
-    throw error;
+  const users = await unlessForbidden(() => listUsers(actor));
+  if (!users) {
+    return (
+      <>
+        <PageHeader title="Users" description={DESCRIPTION} />
+        <RoleRequired role="admin" current={actor.role} what="see and manage users" />
+      </>
+    );
   }
   return (
     <>
