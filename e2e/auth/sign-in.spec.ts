@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createUser, signInThroughPage } from "../fixtures/api";
+import { adminApi, createUser, signInThroughPage } from "../fixtures/api";
 
 test.describe("signing in", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -34,5 +34,19 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(/\/login/);
     await page.goto("/audit");
     await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("disabling a signed-in user ends their session at the next request", async ({ page }) => {
+    const user = await createUser("operator");
+    await signInThroughPage(page, user);
+    const api = await adminApi();
+    const users = (await (await api.get("/api/v1/users")).json()) as { items: { id: string; email: string }[] };
+    const id = users.items.find((u) => u.email === user.email)!.id;
+    expect((await api.patch(`/api/v1/users/${id}`, { data: { disabled: true } })).status()).toBe(200);
+    await page.goto("/audit");
+    await expect(page).toHaveURL(/\/login/);
+    const me = await page.request.get("/api/v1/me");
+    expect(me.status()).toBe(401);
+    await api.dispose();
   });
 });
