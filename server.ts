@@ -8,12 +8,13 @@ import { disconnectDb } from "@/lib/db";
 import { bootstrap } from "@/lib/bootstrap";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "@/lib/request-meta";
 import { VERSION } from "@/lib/version";
+import { handleProtocolRequest } from "@/lib/protocol/router";
 
 /**
  * Keyward's server: one process, one port. It prepares the database, then
- * answers every request; the public protocol endpoints will be answered here,
- * before Next's pipeline (a Next route handler is an order of magnitude slower
- * on the hot path); everything else goes to Next (the console and /api/v1).
+ * answers every request: the public protocol endpoints here, before Next's
+ * pipeline (a Next route handler is an order of magnitude slower on this hot
+ * path), everything else in Next (the console and /api/v1).
  */
 async function main() {
   // Everything the server creates (the SQLite database, its journal, secret
@@ -31,6 +32,7 @@ async function main() {
   logger.info({ provider: migrated.provider, applied: migrated.applied, alreadyApplied: migrated.alreadyApplied }, "database migrations checked");
   const boot = await bootstrap(e);
   if (boot.tenant === "created") logger.info("created the default tenant");
+  if (boot.signingKey === "created") logger.info("generated and activated a signing key for the default tenant");
   if (boot.token === "created") logger.info("created the bootstrap admin API token from KEYWARD_BOOTSTRAP_API_TOKEN");
 
   // next-auth v4 reads these two from the environment.
@@ -51,6 +53,7 @@ async function main() {
     req.headers[REQUEST_ID_HEADER] =
       typeof incomingId === "string" && /^[\w.-]{8,100}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader("x-request-id", req.headers[REQUEST_ID_HEADER]);
+    if (handleProtocolRequest(req, res)) return;
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, "unhandled error");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

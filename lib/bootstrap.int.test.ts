@@ -17,10 +17,12 @@ describe("first start", () => {
     await withFreshDatabase(async () => {
       const e = { ...env(), bootstrapAdminEmail: "root@bank.test", bootstrapAdminPassword: "bootstrap passphrase 1", bootstrapApiToken: TOKEN };
       const first = await bootstrap(e);
-      expect(first).toMatchObject({ tenant: "created", admin: { created: true, email: "root@bank.test" }, token: "created", kek: "sealed-canary" });
+      expect(first).toMatchObject({ tenant: "created", admin: { created: true, email: "root@bank.test" }, token: "created", kek: "sealed-canary", signingKey: "created" });
       expect(first.admin).not.toHaveProperty("generatedPassword");
       const second = await bootstrap(e);
-      expect(second).toEqual({ tenant: "exists", admin: { created: false }, token: "exists", kek: "ok" });
+      expect(second).toEqual({ tenant: "exists", admin: { created: false }, token: "exists", kek: "ok", signingKey: "exists" });
+      const keys = await db().signingKey.findMany();
+      expect(keys.map((k) => [k.state, k.alg, k.source])).toEqual([["active", "PS256", "generate"]]);
       expect(await db().user.count()).toBe(1);
       expect(await db().apiToken.count()).toBe(1);
       expect(await db().tenant.count()).toBe(1);
@@ -28,7 +30,7 @@ describe("first start", () => {
       expect((await signInWithPassword("root@bank.test", "bootstrap passphrase 1", {})).role).toBe("admin");
       expect((await authenticateApiToken(TOKEN)).role).toBe("admin");
       const actions = (await db().auditEvent.findMany({ where: { actorLabel: "system" } })).map((a) => a.action).sort();
-      expect(actions).toEqual(["tenant.create", "token.bootstrap", "user.bootstrap"]);
+      expect(actions).toEqual(["key.activate", "key.create", "tenant.create", "token.bootstrap", "user.bootstrap"]);
     });
   });
 

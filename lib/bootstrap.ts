@@ -7,12 +7,28 @@ import { hashPassword } from "@/lib/auth/password";
 import { ensureBootstrapToken } from "@/lib/auth/api-tokens";
 import { ensureDefaultTenant } from "@/lib/tenants/tenants";
 import { checkKek } from "@/lib/secrets/kek";
+import { addSigningKey } from "@/lib/keys/add-key";
+import { activateSigningKey } from "@/lib/keys/activate-key";
 
 export interface BootstrapResult {
   tenant: "created" | "exists";
   admin: { created: false } | { created: true; email: string; generatedPassword?: string };
   token: "created" | "exists" | "not-configured";
   kek: "sealed-canary" | "ok";
+  signingKey: "created" | "exists" | "no-default-tenant";
+}
+
+/**
+ * Gives the `default` tenant a generated, active signing key when it has no key
+ * at all, so a fresh install publishes a JWKS and can sign from the start.
+ */
+async function ensureDefaultSigningKey(): Promise<BootstrapResult["signingKey"]> {
+  const tenant = await db().tenant.findUnique({ where: { slug: "default" }, select: { id: true } });
+  if (!tenant) return "no-default-tenant";
+  if ((await db().signingKey.count({ where: { tenantId: tenant.id } })) > 0) return "exists";
+  const key = await addSigningKey(SYSTEM_ACTOR, "default", { source: "generate" });
+  await activateSigningKey(SYSTEM_ACTOR, "default", key.kid);
+  return "created";
 }
 
 /**
@@ -23,11 +39,12 @@ export interface BootstrapResult {
 export async function bootstrap(e: Env): Promise<BootstrapResult> {
   const kek = await checkKek(e.kek);
   const tenant = await ensureDefaultTenant(SYSTEM_ACTOR);
+  const signingKey = await ensureDefaultSigningKey();
 
   let admin: BootstrapResult["admin"] = { created: false };
   if ((await db().user.count()) > 0) {
     const token = e.bootstrapApiToken ? await ensureBootstrapToken(SYSTEM_ACTOR, e.bootstrapApiToken) : "not-configured";
-    return { tenant, admin, token, kek };
+    return { tenant, admin, token, kek, signingKey };
   }
   const email = e.bootstrapAdminEmail ?? "admin@localhost";
   const generatedPassword = e.bootstrapAdminPassword ? undefined : randomBytes(18).toString("base64url");
@@ -46,5 +63,5 @@ export async function bootstrap(e: Env): Promise<BootstrapResult> {
   });
 
   const token = e.bootstrapApiToken ? await ensureBootstrapToken(SYSTEM_ACTOR, e.bootstrapApiToken) : "not-configured";
-  return { tenant, admin, token, kek };
+  return { tenant, admin, token, kek, signingKey };
 }

@@ -9,7 +9,7 @@ export const bootstrapCommand: Command = {
   synopsis: "",
   options: {},
   notes: [
-    "Does what the server does on its first start, and is just as safe to repeat: the `default` tenant is created only when there is no tenant, the first admin only on a database without users (KEYWARD_BOOTSTRAP_ADMIN_EMAIL / KEYWARD_BOOTSTRAP_ADMIN_PASSWORD, else admin@localhost with a generated password, printed once), and the API token from KEYWARD_BOOTSTRAP_API_TOKEN only when no token exists.",
+    "Does what the server does on its first start, and is just as safe to repeat: the `default` tenant is created only when there is no tenant (with a generated, active signing key when it has no key), the first admin only on a database without users (KEYWARD_BOOTSTRAP_ADMIN_EMAIL / KEYWARD_BOOTSTRAP_ADMIN_PASSWORD, else admin@localhost with a generated password, printed once), and the API token from KEYWARD_BOOTSTRAP_API_TOKEN only when no token exists.",
   ],
   examples: ["bootstrap", "KEYWARD_BOOTSTRAP_ADMIN_EMAIL=ops@bank.example bootstrap"],
   async run(_args, io) {
@@ -17,6 +17,11 @@ export const bootstrapCommand: Command = {
     const result = await bootstrap(e);
     io.out(`KEK ${kekId(e.kek)}: ${result.kek === "sealed-canary" ? "sealed the check value (new database)" : "opens this database's sealed values"}`);
     io.out(`tenant "default": ${result.tenant === "created" ? "created" : "not needed (a tenant exists)"}`);
+    io.out(
+      `signing key of "default": ${
+        result.signingKey === "created" ? "generated and activated" : result.signingKey === "exists" ? "not needed (it has keys)" : "not needed (no default tenant)"
+      }`,
+    );
     if (result.admin.created) {
       io.out(`admin: created ${result.admin.email}`);
       if (result.admin.generatedPassword) {

@@ -12,6 +12,16 @@ import {
   userSchema,
 } from "@/lib/auth/schemas";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
+import {
+  activateKeySchema,
+  addKeySchema,
+  attachCertificateSchema,
+  csrRequestSchema,
+  keyPreviewSchema,
+  listKeysQuerySchema,
+  revokeKeySchema,
+  signingKeySchema,
+} from "@/lib/keys/schemas";
 
 /**
  * The admin REST API's contract: every /api/v1 route, its role, its input and its
@@ -35,6 +45,7 @@ export interface RouteSpec {
 
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
 const idParam = z.object({ id: z.string() });
+const keyParams = z.object({ tenant: z.string().describe("Tenant slug"), kid: z.string().describe("Key id") });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const healthSchema = z
@@ -85,6 +96,61 @@ export const contract = {
     method: "PATCH", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "admin",
     summary: "Change a tenant's name or profile", params: slug, body: updateTenantSchema,
     success: { status: 200, schema: tenantSchema },
+  },
+  listKeys: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/keys", tag: "keys", role: "viewer",
+    summary: "List a tenant's signing keys, active first", params: slug, query: listKeysQuerySchema,
+    success: { status: 200, schema: list(signingKeySchema) },
+  },
+  addKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys", tag: "keys", role: "operator",
+    summary: "Add a signing key (generate, PEM or private JWK); it starts staged", params: slug, body: addKeySchema,
+    success: { status: 201, schema: signingKeySchema },
+  },
+  previewKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/key-preview", tag: "keys", role: "operator",
+    summary: "What adding this key would store (kid, alg, certificate, warnings), storing nothing", params: slug, body: addKeySchema,
+    success: { status: 200, schema: keyPreviewSchema },
+  },
+  getKey: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/keys/{kid}", tag: "keys", role: "viewer",
+    summary: "A signing key: public JWK, certificate details, timestamps", params: keyParams,
+    success: { status: 200, schema: signingKeySchema },
+  },
+  removeKey: {
+    method: "DELETE", path: "/api/v1/tenants/{tenant}/keys/{kid}", tag: "keys", role: "operator",
+    summary: "Remove a staged or retired key: it leaves the JWKS and its private part is destroyed (the record stays)", params: keyParams,
+    success: { status: 200, schema: signingKeySchema },
+  },
+  keyPublicPem: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/keys/{kid}/public.pem", tag: "keys", role: "viewer",
+    summary: "The key's public key (SPKI PEM)", params: keyParams,
+    success: { status: 200, schema: z.string(), contentType: "application/x-pem-file" },
+  },
+  keyCsr: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/csr", tag: "keys", role: "operator",
+    summary: "A PKCS#10 certificate signing request for the key, for the directory", params: keyParams, body: csrRequestSchema,
+    success: { status: 200, schema: z.object({ csrPem: z.string() }).meta({ id: "Csr" }) },
+  },
+  attachCertificate: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/certificate", tag: "keys", role: "operator",
+    summary: "Attach the certificate issued for the key (it must match the key)", params: keyParams, body: attachCertificateSchema,
+    success: { status: 200, schema: signingKeySchema },
+  },
+  activateKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/activate", tag: "keys", role: "operator",
+    summary: "Make the key the signing key; the key that signed before is retired (stays published)", params: keyParams, body: activateKeySchema,
+    success: { status: 200, schema: signingKeySchema },
+  },
+  retireKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/retire", tag: "keys", role: "operator",
+    summary: "Retire a staged key: published, never signing", params: keyParams,
+    success: { status: 200, schema: signingKeySchema },
+  },
+  revokeKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/revoke", tag: "keys", role: "operator",
+    summary: "Revoke a compromised key: out of the JWKS at once, private part destroyed", params: keyParams, body: revokeKeySchema,
+    success: { status: 200, schema: signingKeySchema },
   },
   listUsers: {
     method: "GET", path: "/api/v1/users", tag: "users", role: "admin",

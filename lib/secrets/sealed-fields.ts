@@ -1,4 +1,5 @@
 import type { Tx } from "@/lib/db";
+import { signingKeyAad } from "@/lib/keys/key-row";
 
 /**
  * Every column that holds a sealed value, so re-sealing under a new KEK cannot
@@ -24,6 +25,19 @@ export const SEALED_FIELDS: SealedField[] = [
     },
     async write(tx, id, sealed) {
       await tx.setting.update({ where: { key: id }, data: { value: sealed } });
+    },
+  },
+  {
+    name: "SigningKey.privateKeySealed",
+    async read(tx) {
+      const rows = await tx.signingKey.findMany({
+        where: { privateKeySealed: { not: null } },
+        select: { id: true, tenantId: true, kid: true, privateKeySealed: true },
+      });
+      return rows.map((r) => ({ id: r.id, sealed: r.privateKeySealed!, aad: signingKeyAad(r.tenantId, r.kid) }));
+    },
+    async write(tx, id, sealed) {
+      await tx.signingKey.update({ where: { id }, data: { privateKeySealed: sealed } });
     },
   },
 ];

@@ -30,6 +30,13 @@ export const updateTenantSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters").optional(),
     profile: profileSchema.optional(),
+    jwksMaxAgeSeconds: z
+      .number()
+      .int("must be a whole number of seconds")
+      .min(0, "must be 0 or more")
+      .max(86_400, "must be at most 86400 (one day)")
+      .optional()
+      .describe("How long relying parties may cache the JWKS (Cache-Control max-age)"),
   })
   .meta({ id: "UpdateTenant" });
 
@@ -43,6 +50,7 @@ export const tenantSchema = z
     tokenEndpoint: z.string(),
     registrationEndpoint: z.string(),
     discoveryUrl: z.string(),
+    jwksMaxAgeSeconds: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
+import { invalidateTenant } from "@/lib/protocol/published-state";
 import { parseInput } from "@/lib/validation";
 import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
 import { createTenantSchema, updateTenantSchema, type TenantView } from "@/lib/tenants/schemas";
@@ -25,12 +26,13 @@ export function toTenantView(t: TenantRow): TenantView {
     tokenEndpoint: `${issuer}/oauth2/token`,
     registrationEndpoint: `${issuer}/register`,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    jwksMaxAgeSeconds: t.jwksMaxAgeSeconds,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
 }
 
-const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile });
+const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile, jwksMaxAgeSeconds: t.jwksMaxAgeSeconds });
 
 export async function listTenants(actor: Actor): Promise<TenantView[]> {
   requireRole(actor, "viewer");
@@ -48,7 +50,7 @@ export async function getTenant(actor: Actor, slug: string): Promise<TenantView>
 export async function createTenant(actor: Actor, input: unknown): Promise<TenantView> {
   requireRole(actor, "admin");
   const data = parseInput(createTenantSchema, input);
-  return db().$transaction(async (tx) => {
+  const view = await db().$transaction(async (tx) => {
     if (await tx.tenant.findUnique({ where: { slug: data.slug } })) {
       throw new AppError("conflict", `a tenant with slug "${data.slug}" already exists`, [
         { path: "slug", message: "is already used by another tenant" },
@@ -58,19 +60,24 @@ export async function createTenant(actor: Actor, input: unknown): Promise<Tenant
     await recordAudit(tx, actor, { action: "tenant.create", target: { type: "tenant", id: row.slug }, tenantSlug: row.slug, after: summary(row) });
     return toTenantView(row);
   });
+  invalidateTenant(view.slug);
+  return view;
 }
 
 /** Edits a tenant's name or profile. The slug is fixed: it is part of the issuer every relying party knows. */
 export async function updateTenant(actor: Actor, slug: string, input: unknown): Promise<TenantView> {
   requireRole(actor, "admin");
   const data = parseInput(updateTenantSchema, input);
-  return db().$transaction(async (tx) => {
+  const view = await db().$transaction(async (tx) => {
     const before = await tx.tenant.findUnique({ where: { slug } });
     if (!before) throw notFound(`tenant "${slug}"`);
-    const row = await tx.tenant.update({ where: { slug }, data });
+    // What it publishes (discovery, the JWKS's max-age) may change: bump the version.
+    const row = await tx.tenant.update({ where: { slug }, data: { ...data, publishVersion: { increment: 1 } } });
     await recordAudit(tx, actor, { action: "tenant.update", target: { type: "tenant", id: slug }, tenantSlug: slug, before: summary(before), after: summary(row) });
     return toTenantView(row);
   });
+  invalidateTenant(slug);
+  return view;
 }
 
 /** Creates the `default` tenant when there is none; idempotent across restarts. */
@@ -78,6 +85,7 @@ export async function ensureDefaultTenant(actor: Actor): Promise<"created" | "ex
   return db().$transaction(async (tx) => {
     if ((await tx.tenant.count()) > 0) return "exists";
     const row = await tx.tenant.create({ data: { slug: "default", name: "Default", profile: "generic" } });
+    invalidateTenant(row.slug);
     await recordAudit(tx, actor, { action: "tenant.create", target: { type: "tenant", id: row.slug }, tenantSlug: row.slug, after: summary(row) });
     return "created";
   });

@@ -1,0 +1,30 @@
+import { db } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record-event";
+import { requireRole, type Actor } from "@/lib/auth/roles";
+import { keyForUpdate, keySummary, stateConflict } from "@/lib/keys/key-row";
+import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
+import { toKeyView } from "@/lib/keys/key-view";
+import type { SigningKeyView } from "@/lib/keys/schemas";
+
+/**
+ * Retires a staged key: it stays published (relying parties may hold tokens or
+ * caches that name it) but will not sign. The active key is never retired on
+ * its own, which would leave nothing to sign with: activating its successor
+ * retires it.
+ */
+export async function retireSigningKey(actor: Actor, slug: string, kid: string): Promise<SigningKeyView> {
+  requireRole(actor, "operator");
+  const row = await db().$transaction(async (tx) => {
+    const tenant = await tenantForUpdate(tx, slug);
+    const key = await keyForUpdate(tx, tenant.id, kid);
+    if (key.state === "retired") return key;
+    if (key.state === "active") throw stateConflict(key, "activate the key that replaces it; that retires this one");
+    if (key.state !== "staged") throw stateConflict(key, "only a staged key can be retired");
+    const retired = await tx.signingKey.update({ where: { id: key.id }, data: { state: "retired", retiredAt: new Date() } });
+    await bumpPublishVersion(tx, tenant.id);
+    await recordAudit(tx, actor, { action: "key.retire", target: { type: "signing_key", id: kid }, tenantSlug: slug, before: keySummary(key), after: keySummary(retired) });
+    return retired;
+  });
+  publishNow(slug);
+  return toKeyView(row);
+}

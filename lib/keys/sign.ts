@@ -1,0 +1,62 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import type { JWTPayload } from "jose";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { unsealToString } from "@/lib/crypto/seal";
+import { signJwt } from "@/lib/crypto/sign-jwt";
+import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
+import { assertCertificateValid, signingKeyAad } from "@/lib/keys/key-row";
+import { publishedTenant } from "@/lib/protocol/published-state";
+
+interface CachedSigner {
+  publishVersion: number;
+  kid: string;
+  alg: SigningAlg;
+  key: KeyObject;
+  certNotBefore: Date | null;
+  certNotAfter: Date | null;
+}
+
+// Unsealed keys stay in this process's memory only, per tenant and app scope,
+// until what the tenant publishes changes (publishVersion moves).
+const g = globalThis as unknown as { __keywardSigners?: Map<string, CachedSigner> };
+const signers = (g.__keywardSigners ??= new Map());
+
+async function activeSigner(slug: string, appId: string | undefined): Promise<CachedSigner> {
+  const tenant = await publishedTenant(slug);
+  if (!tenant) throw new AppError("not_found", `no tenant "${slug}"`);
+  const cacheKey = `${tenant.id}\u0000${appId ?? ""}`;
+  const cached = signers.get(cacheKey);
+  if (cached && cached.publishVersion === tenant.publishVersion) return cached;
+  const row = await db().signingKey.findFirst({ where: { tenantId: tenant.id, appId: appId ?? null, state: "active" } });
+  if (!row?.privateKeySealed) {
+    throw new AppError("conflict", `tenant "${slug}"${appId ? ` app "${appId}"` : ""} has no active signing key`);
+  }
+  const pem = unsealToString(row.privateKeySealed, env().kek, signingKeyAad(row.tenantId, row.kid));
+  const signer: CachedSigner = {
+    publishVersion: tenant.publishVersion,
+    kid: row.kid,
+    alg: row.alg as SigningAlg,
+    key: createPrivateKey(pem),
+    certNotBefore: row.certNotBefore,
+    certNotAfter: row.certNotAfter,
+  };
+  signers.set(cacheKey, signer);
+  return signer;
+}
+
+/**
+ * Signs claims as a JWT with the tenant's (or app's) active key, its kid in the
+ * header. A key whose certificate has expired refuses to sign.
+ */
+export async function signForTenant(
+  slug: string,
+  claims: JWTPayload,
+  options: { appId?: string; typ?: string } = {},
+): Promise<{ jwt: string; kid: string; alg: SigningAlg }> {
+  const signer = await activeSigner(slug, options.appId);
+  assertCertificateValid(signer);
+  const jwt = await signJwt({ privateKey: signer.key, alg: signer.alg, kid: signer.kid, claims, typ: options.typ });
+  return { jwt, kid: signer.kid, alg: signer.alg };
+}

@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { log } from "@/lib/log";
+import { discoverySnapshot } from "@/lib/protocol/discovery";
+import { jwksSnapshot, protocolError } from "@/lib/protocol/jwks";
+import type { Snapshot } from "@/lib/protocol/published-state";
+
+/**
+ * The public protocol endpoints, answered before Next's pipeline: they are the
+ * hot path (every relying party, gateway and token verification fetches them).
+ * Plain node:http, a few routes, answers from in-memory snapshots.
+ */
+const SLUG = "[a-z0-9][a-z0-9_-]{1,62}";
+const ROUTES: { pattern: RegExp; answer: (m: RegExpExecArray) => Promise<Snapshot> }[] = [
+  { pattern: new RegExp(`^/(${SLUG})/oauth2/v1/certs/?$`), answer: (m) => jwksSnapshot(m[1]!) },
+  { pattern: new RegExp(`^/(${SLUG})/oauth2/v1/certs/app/([^/]{1,200})/?$`), answer: (m) => jwksSnapshot(m[1]!, decode(m[2]!)) },
+  { pattern: new RegExp(`^/(${SLUG})/\\.well-known/openid-configuration/?$`), answer: (m) => discoverySnapshot(m[1]!) },
+];
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+const BASE_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+};
+
+/** RFC 9110 §13.1.2: does If-None-Match name this representation? */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot): void {
+  const headers: Record<string, string> = { ...BASE_HEADERS, ...snap.headers };
+  if (snap.status === 200) {
+    headers.etag = snap.etag;
+    if (etagMatches(req.headers["if-none-match"], snap.etag)) {
+      delete headers["content-type"];
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
+  headers["content-length"] = String(snap.body.length);
+  res.writeHead(snap.status, headers);
+  res.end(req.method === "HEAD" ? undefined : snap.body);
+}
+
+/**
+ * Answers the request if it is for a public protocol endpoint; returns false
+ * (having written nothing) otherwise, so the caller hands it to Next.
+ */
+export function handleProtocolRequest(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { ...BASE_HEADERS, "access-control-allow-origin": "*", "access-control-allow-methods": "GET, HEAD", "access-control-max-age": "86400" });
+      res.end();
+      return true;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      send(req, res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use GET`), headers: { "content-type": "application/json", allow: "GET, HEAD", "cache-control": "no-store" } });
+      return true;
+    }
+    route.answer(m).then(
+      (snap) => send(req, res, snap),
+      (error: unknown) => {
+        log().error({ err: error, path }, "protocol endpoint failed");
+        if (!res.headersSent) send(req, res, protocolError(503, "temporarily_unavailable", "the server could not read its keys; try again"));
+        else res.end();
+      },
+    );
+    return true;
+  }
+  return false;
+}
