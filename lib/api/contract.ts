@@ -12,6 +12,7 @@ import {
   userSchema,
 } from "@/lib/auth/schemas";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
+import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
   addKeySchema,
@@ -96,6 +97,19 @@ export const contract = {
     method: "PATCH", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "admin",
     summary: "Change a tenant's name or profile", params: slug, body: updateTenantSchema,
     success: { status: 200, schema: tenantSchema },
+  },
+  exportConfig: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/config", tag: "tenants", role: "viewer",
+    summary: "The tenant's whole configuration, public parts only", params: slug,
+    success: { status: 200, schema: tenantConfigSchema },
+  },
+  importConfig: {
+    method: "PUT", path: "/api/v1/tenants/{tenant}/config", tag: "tenants", role: "operator",
+    summary: "Import a configuration: validated as a whole (every problem reported), applied atomically; ?dryRun=true answers the changes only",
+    params: slug,
+    query: z.object({ dryRun: z.enum(["true", "false"]).optional().describe("Answer the changes without applying them") }),
+    body: tenantConfigImportSchema,
+    success: { status: 200, schema: configImportResultSchema },
   },
   listKeys: {
     method: "GET", path: "/api/v1/tenants/{tenant}/keys", tag: "keys", role: "viewer",

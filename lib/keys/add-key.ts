@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
@@ -6,11 +6,11 @@ import { requireRole, type Actor } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { seal } from "@/lib/crypto/seal";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
-import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
+import { prepareSigningKey, type PreparedSigningKey, type PrepareSigningKeyInput } from "@/lib/crypto/prepare-signing-key";
 import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
 import { PROFILES, type ProfileId } from "@/lib/tenants/profiles";
 import { addKeySchema, type AddKeyInput, type KeyPreview, type SigningKeyView } from "@/lib/keys/schemas";
-import { keySummary, signingKeyAad } from "@/lib/keys/key-row";
+import { keySummary, signingKeyAad, type SigningKeyRow } from "@/lib/keys/key-row";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
 import { toKeyView } from "@/lib/keys/key-view";
 
@@ -28,7 +28,7 @@ export function keyInputToAppError(error: unknown): unknown {
   return error;
 }
 
-async function prepare(data: AddKeyInput, profile: string): Promise<PreparedSigningKey> {
+export async function prepare(data: AddKeyInput | PrepareSigningKeyInput, profile: string): Promise<PreparedSigningKey> {
   try {
     return await prepareSigningKey(data, { allowedAlgs: allowedAlgs(profile) });
   } catch (error) {
@@ -70,6 +70,50 @@ export function toPreview(p: PreparedSigningKey): KeyPreview {
 }
 
 /**
+ * Stores a prepared key as `staged` inside the caller's transaction: sealed
+ * private part, certificate columns, publish version bump and audit.
+ */
+export async function insertPreparedKey(
+  tx: Tx,
+  actor: Actor,
+  tenant: { id: string; slug: string },
+  prepared: PreparedSigningKey,
+  options: { appId: string | null; source: string },
+): Promise<SigningKeyRow> {
+  const existing = await tx.signingKey.findUnique({ where: { tenantId_kid: { tenantId: tenant.id, kid: prepared.kid } } });
+  if (existing) throw kidTaken(prepared.kid, existing.state);
+  const created = await tx.signingKey.create({
+    data: {
+      tenantId: tenant.id,
+      appId: options.appId,
+      kid: prepared.kid,
+      alg: prepared.alg,
+      kidStrategy: prepared.kidStrategy,
+      state: "staged",
+      source: options.source,
+      publicJwk: JSON.stringify(prepared.publicJwk),
+      privateKeySealed: seal(prepared.privateKeyPkcs8Pem, env().kek, signingKeyAad(tenant.id, prepared.kid)),
+      certificateChainPem: prepared.certificateChainPem,
+      certSubject: prepared.certificate?.subject ?? null,
+      certIssuer: prepared.certificate?.issuer ?? null,
+      certSerial: prepared.certificate?.serialNumber ?? null,
+      certNotBefore: prepared.certificate ? new Date(prepared.certificate.notBefore) : null,
+      certNotAfter: prepared.certificate ? new Date(prepared.certificate.notAfter) : null,
+      certSha256: prepared.certificate?.sha256Fingerprint ?? null,
+      createdBy: actor.label,
+    },
+  });
+  await bumpPublishVersion(tx, tenant.id);
+  await recordAudit(tx, actor, {
+    action: "key.create",
+    target: { type: "signing_key", id: created.kid },
+    tenantSlug: tenant.slug,
+    after: { ...keySummary(created), kidStrategy: created.kidStrategy, warnings: prepared.warnings },
+  });
+  return created;
+}
+
+/**
  * What adding this key would store (kid, alg, certificate, fingerprints,
  * warnings), without storing anything: the console's preview.
  */
@@ -97,37 +141,7 @@ export async function addSigningKey(actor: Actor, slug: string, input: unknown, 
   const prepared = await prepare(data, profile);
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
-    const existing = await tx.signingKey.findUnique({ where: { tenantId_kid: { tenantId: tenant.id, kid: prepared.kid } } });
-    if (existing) throw kidTaken(prepared.kid, existing.state);
-    const created = await tx.signingKey.create({
-      data: {
-        tenantId: tenant.id,
-        appId: data.appId ?? null,
-        kid: prepared.kid,
-        alg: prepared.alg,
-        kidStrategy: prepared.kidStrategy,
-        state: "staged",
-        source: source ?? data.source,
-        publicJwk: JSON.stringify(prepared.publicJwk),
-        privateKeySealed: seal(prepared.privateKeyPkcs8Pem, env().kek, signingKeyAad(tenant.id, prepared.kid)),
-        certificateChainPem: prepared.certificateChainPem,
-        certSubject: prepared.certificate?.subject ?? null,
-        certIssuer: prepared.certificate?.issuer ?? null,
-        certSerial: prepared.certificate?.serialNumber ?? null,
-        certNotBefore: prepared.certificate ? new Date(prepared.certificate.notBefore) : null,
-        certNotAfter: prepared.certificate ? new Date(prepared.certificate.notAfter) : null,
-        certSha256: prepared.certificate?.sha256Fingerprint ?? null,
-        createdBy: actor.label,
-      },
-    });
-    await bumpPublishVersion(tx, tenant.id);
-    await recordAudit(tx, actor, {
-      action: "key.create",
-      target: { type: "signing_key", id: created.kid },
-      tenantSlug: slug,
-      after: { ...keySummary(created), kidStrategy: created.kidStrategy, warnings: prepared.warnings },
-    });
-    return created;
+    return insertPreparedKey(tx, actor, { id: tenant.id, slug }, prepared, { appId: data.appId ?? null, source: source ?? data.source });
   });
   publishNow(slug);
   return toKeyView(row);

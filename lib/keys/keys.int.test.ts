@@ -201,4 +201,25 @@ describe("signing keys", () => {
     const pub = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
     await expect(addSigningKey(OPERATOR, slug, { source: "jwk", jwk: pub })).rejects.toMatchObject({ fieldErrors: [{ path: "jwk" }] });
   });
+
+  it("leaves no private key in clear anywhere in a database dump", async () => {
+    const slug = await tenant();
+    await addSigningKey(OPERATOR, slug, { source: "pem", certificatePem: fx.read("leaf.pem"), privateKeyPem: fx.read("rsa.pem") });
+    const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+    await addSigningKey(OPERATOR, slug, { source: "jwk", jwk });
+    const dump = JSON.stringify(
+      await Promise.all([
+        db().tenant.findMany(),
+        db().user.findMany(),
+        db().apiToken.findMany(),
+        db().auditEvent.findMany(),
+        db().loginThrottle.findMany(),
+        db().setting.findMany(),
+        db().signingKey.findMany(),
+      ]),
+    );
+    expect(dump).not.toMatch(/PRIVATE KEY/);
+    expect(dump).not.toContain(jwk.d!);
+    expect(dump).not.toMatch(/\\?"d\\?":/);
+  });
 });

@@ -1,0 +1,132 @@
+import { db } from "@/lib/db";
+import { AppError, notFound, type FieldError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-event";
+import { requireRole, type Actor } from "@/lib/auth/roles";
+import { parseInput } from "@/lib/validation";
+import { KeyInputError } from "@/lib/crypto/key-input-error";
+import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
+import { allowedAlgs, insertPreparedKey } from "@/lib/keys/add-key";
+import { activateInTx } from "@/lib/keys/activate-key";
+import type { SigningKeyRow } from "@/lib/keys/key-row";
+import { invalidateTenant } from "@/lib/protocol/published-state";
+import { tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
+
+interface NewKey {
+  index: number;
+  prepared: PreparedSigningKey;
+  appId: string | null;
+}
+
+/**
+ * Imports a tenant configuration (an export, edited). Everything is checked
+ * first and every problem is reported at once; then the whole change applies in
+ * one transaction, or nothing does. `dryRun` answers the changes without
+ * applying them (the console's diff). New keys come as private JWKs; keys the
+ * tenant has are referred to by kid; keys left out are not touched.
+ */
+export async function importTenantConfig(
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  options: { dryRun?: boolean } = {},
+): Promise<{ applied: boolean; changes: ConfigChange[] }> {
+  requireRole(actor, "operator");
+  const data = parseInput(tenantConfigImportSchema, input);
+  const tenant = await db().tenant.findUnique({ where: { slug }, include: { signingKeys: true } });
+  if (!tenant) throw notFound(`tenant "${slug}"`);
+  const problems: FieldError[] = [];
+  const changes: ConfigChange[] = [];
+
+  // Tenant settings.
+  const settings: { name?: string; profile?: string; jwksMaxAgeSeconds?: number } = {};
+  if (data.tenant?.slug !== undefined && data.tenant.slug !== slug) {
+    problems.push({ path: "tenant.slug", message: `is "${data.tenant.slug}" but this is tenant "${slug}"; a tenant's slug never changes` });
+  }
+  for (const field of ["name", "profile", "jwksMaxAgeSeconds"] as const) {
+    const value = data.tenant?.[field];
+    if (value !== undefined && value !== tenant[field]) {
+      (settings as Record<string, unknown>)[field] = value;
+      changes.push({ path: `tenant.${field}`, change: "set", before: tenant[field], after: value });
+    }
+  }
+  if (Object.keys(settings).length > 0 && actor.role !== "admin") {
+    problems.push({ path: "tenant", message: "changing the tenant's settings needs the admin role" });
+  }
+  const profile = settings.profile ?? tenant.profile;
+
+  // Keys: referred to by kid, or new as a private JWK.
+  const byKid = new Map<string, SigningKeyRow>(tenant.signingKeys.map((k) => [k.kid, k]));
+  const added: NewKey[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of (data.signingKeys ?? []).entries()) {
+    if ("jwk" in item && item.jwk !== undefined) {
+      const entry = item as NewKeyEntry;
+      let prepared: PreparedSigningKey;
+      try {
+        prepared = await prepareSigningKey(
+          { source: "jwk", jwk: entry.jwk, kid: entry.kid, alg: entry.alg, certificatePem: entry.certificatePem },
+          { allowedAlgs: allowedAlgs(profile) },
+        );
+      } catch (error) {
+        if (!(error instanceof KeyInputError)) throw error;
+        problems.push({ path: `signingKeys.${index}.${error.field}`, message: error.message });
+        continue;
+      }
+      if (byKid.has(prepared.kid) || seen.has(prepared.kid)) {
+        problems.push({ path: `signingKeys.${index}.kid`, message: `"${prepared.kid}" is already used by another key` });
+        continue;
+      }
+      seen.add(prepared.kid);
+      added.push({ index, prepared, appId: entry.appId ?? null });
+      changes.push({ path: `signingKeys.${prepared.kid}`, change: "add", after: { kid: prepared.kid, alg: prepared.alg, state: "staged", certificate: prepared.certificate?.subject ?? null } });
+    } else if (!byKid.has(item.kid as string)) {
+      problems.push({ path: `signingKeys.${index}.kid`, message: `no key "${String(item.kid)}" in this tenant; to add a key, give its private JWK in "jwk"` });
+    } else {
+      seen.add(item.kid as string);
+    }
+  }
+
+  // Which key signs, tenant-wide and per app.
+  const wanted: { scope: string | null; kid: string; path: string }[] = [];
+  if (data.signing?.activeKid === null) problems.push({ path: "signing.activeKid", message: "the tenant must keep a signing key" });
+  else if (data.signing?.activeKid !== undefined) wanted.push({ scope: null, kid: data.signing.activeKid, path: "signing.activeKid" });
+  for (const [appId, kid] of Object.entries(data.signing?.apps ?? {})) wanted.push({ scope: appId, kid, path: `signing.apps.${appId}` });
+  const activations: { kid: string; isNew: boolean }[] = [];
+  for (const w of wanted) {
+    const current = tenant.signingKeys.find((k) => k.state === "active" && k.appId === w.scope);
+    if (current?.kid === w.kid) continue;
+    const existing = byKid.get(w.kid);
+    const fresh = added.find((a) => a.prepared.kid === w.kid);
+    const scopeOf = existing ? existing.appId : (fresh?.appId ?? null);
+    const expires = existing?.certNotAfter ?? (fresh?.prepared.certificate ? new Date(fresh.prepared.certificate.notAfter) : null);
+    if (!existing && !fresh) problems.push({ path: w.path, message: `no key "${w.kid}" in this tenant or in this import` });
+    else if (scopeOf !== w.scope) problems.push({ path: w.path, message: `key "${w.kid}" belongs to ${scopeOf ? `app "${scopeOf}"` : "the tenant"}, not ${w.scope ? `app "${w.scope}"` : "the tenant"}` });
+    else if (existing && existing.state !== "staged" && existing.state !== "retired") problems.push({ path: w.path, message: `key "${w.kid}" is ${existing.state} and cannot sign` });
+    else if (expires && expires <= new Date()) problems.push({ path: w.path, message: `key "${w.kid}" has an expired certificate and cannot sign` });
+    else {
+      activations.push({ kid: w.kid, isNew: !existing });
+      changes.push({ path: w.path, change: "set", before: current?.kid ?? null, after: w.kid });
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new AppError("validation_failed", `the configuration has ${problems.length} problem(s); nothing was changed`, problems);
+  }
+  if (options.dryRun || changes.length === 0) return { applied: false, changes };
+
+  await db().$transaction(async (tx) => {
+    const scope = { id: tenant.id, slug };
+    if (Object.keys(settings).length > 0) {
+      await tx.tenant.update({ where: { id: tenant.id }, data: { ...settings, publishVersion: { increment: 1 } } });
+    }
+    const inserted = new Map<string, SigningKeyRow>();
+    for (const a of added) inserted.set(a.prepared.kid, await insertPreparedKey(tx, actor, scope, a.prepared, { appId: a.appId, source: "import" }));
+    for (const act of activations) {
+      const key = inserted.get(act.kid) ?? (await tx.signingKey.findUniqueOrThrow({ where: { tenantId_kid: { tenantId: tenant.id, kid: act.kid } } }));
+      await activateInTx(tx, actor, scope, key);
+    }
+    await recordAudit(tx, actor, { action: "tenant.config_import", target: { type: "tenant", id: slug }, tenantSlug: slug, after: { changes } });
+  });
+  invalidateTenant(slug);
+  return { applied: true, changes };
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { profileSchema } from "@/lib/tenants/schemas";
+import { KEY_STATES, SIGNING_ALG_VALUES, publicJwkSchema } from "@/lib/keys/schemas";
+
+export const CONFIG_FORMAT = "keyward.tenant-config/v1";
+
+/**
+ * A tenant's configuration as exported: public parts only. Sections of features
+ * that do not exist yet (identity providers, directories, clients) join this
+ * format when they do.
+ */
+export const exportedKeySchema = z.object({
+  kid: z.string(),
+  alg: z.enum(SIGNING_ALG_VALUES),
+  state: z.enum(KEY_STATES),
+  appId: z.string().nullable(),
+  kidStrategy: z.string(),
+  publicJwk: publicJwkSchema,
+});
+
+export const tenantConfigSchema = z
+  .object({
+    format: z.literal(CONFIG_FORMAT),
+    exportedAt: z.string(),
+    tenant: z.object({ slug: z.string(), name: z.string(), profile: profileSchema, jwksMaxAgeSeconds: z.number().int() }),
+    signing: z.object({
+      activeKid: z.string().nullable().describe("The tenant-wide signing key"),
+      apps: z.record(z.string(), z.string()).describe("appId → the app's signing key"),
+    }),
+    signingKeys: z.array(exportedKeySchema),
+  })
+  .meta({ id: "TenantConfig" });
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
+
+/**
+ * What an import may say. Keys already in the tenant are referred to by kid
+ * (the exported entries as they are); a new key is given as a private JWK,
+ * which is write-only: no export ever contains it. Keys missing from the list
+ * are left alone (removing a key is an explicit act, never a side effect).
+ */
+export const newKeyEntrySchema = z
+    .object({
+      jwk: z.record(z.string(), z.unknown()).describe("A new key: its private JWK (write-only)"),
+      kid: z.string().trim().min(1).max(256).optional(),
+      alg: z.enum(SIGNING_ALG_VALUES).optional(),
+      appId: z.string().trim().min(1).max(200).nullable().optional(),
+      certificatePem: z.string().max(200_000).optional(),
+    })
+    .strict();
+export type NewKeyEntry = z.infer<typeof newKeyEntrySchema>;
+export const existingKeyEntrySchema = z
+  .object({ kid: z.string().trim().min(1).max(256) })
+  .passthrough()
+  .describe("A key the tenant has: its kid (the other exported members are ignored)");
+const importKeySchema = z.union([newKeyEntrySchema, existingKeyEntrySchema]);
+
+export const tenantConfigImportSchema = z
+  .object({
+    format: z.literal(CONFIG_FORMAT, { error: `must be "${CONFIG_FORMAT}"` }),
+    tenant: z
+      .object({
+        slug: z.string().optional().describe("Ignored when it matches; a different slug is refused"),
+        name: z.string().trim().min(1, "is required").max(100).optional(),
+        profile: profileSchema.optional(),
+        jwksMaxAgeSeconds: z.number().int().min(0).max(86_400).optional(),
+      })
+      .passthrough()
+      .optional(),
+    signing: z
+      .object({
+        activeKid: z.string().trim().min(1).nullable().optional(),
+        apps: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
+    signingKeys: z.array(importKeySchema).max(100).optional(),
+  })
+  .passthrough()
+  .meta({ id: "TenantConfigImport" });
+export type TenantConfigImport = z.infer<typeof tenantConfigImportSchema>;
+
+export const configChangeSchema = z.object({
+  path: z.string(),
+  change: z.enum(["set", "add"]),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type ConfigChange = z.infer<typeof configChangeSchema>;
+
+export const configImportResultSchema = z
+  .object({
+    applied: z.boolean().describe("false for a dry run"),
+    changes: z.array(configChangeSchema),
+  })
+  .meta({ id: "TenantConfigImportResult" });

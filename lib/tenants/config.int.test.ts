@@ -1,0 +1,105 @@
+import { generateKeyPairSync } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createTenant } from "@/lib/tenants/tenants";
+import { exportTenantConfig } from "@/lib/tenants/config-export";
+import { importTenantConfig } from "@/lib/tenants/config-import";
+import { addSigningKey } from "@/lib/keys/add-key";
+import { activateSigningKey } from "@/lib/keys/activate-key";
+import { listSigningKeys } from "@/lib/keys/list-keys";
+import { jwksSnapshot } from "@/lib/protocol/jwks";
+import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+
+const OPERATOR = actorWith("operator");
+
+async function tenantWithTwoKeys() {
+  const slug = (await createTenant(ADMIN, { slug: uniq("cfg").replace(/-/g, "_"), name: "Config Bank", profile: "ob-uk" })).slug;
+  const active = await addSigningKey(OPERATOR, slug, { source: "generate" });
+  await activateSigningKey(OPERATOR, slug, active.kid);
+  const staged = await addSigningKey(OPERATOR, slug, { source: "generate", kid: "directory-issued-kid" });
+  return { slug, active: active.kid, staged: staged.kid };
+}
+
+const states = async (slug: string) => Object.fromEntries((await listSigningKeys(ADMIN, slug)).map((k) => [k.kid, k.state]));
+
+describe("tenant configuration export and import", () => {
+  it("exports settings, keys by kid and public JWK, and the signing key — never private material", async () => {
+    const { slug, active, staged } = await tenantWithTwoKeys();
+    const config = await exportTenantConfig(actorWith("viewer"), slug);
+    expect(config).toMatchObject({
+      format: "keyward.tenant-config/v1",
+      tenant: { slug, name: "Config Bank", profile: "ob-uk", jwksMaxAgeSeconds: 300 },
+      signing: { activeKid: active, apps: {} },
+    });
+    expect(config.signingKeys.map((k) => [k.kid, k.state])).toEqual([
+      [active, "active"],
+      [staged, "staged"],
+    ]);
+    const text = JSON.stringify(config);
+    expect(text).not.toMatch(/PRIVATE KEY|"(d|p|q|dp|dq|qi|k)":/);
+  });
+
+  it("takes the seed workflow: export, replace the signing key's kid, import — and it takes effect", async () => {
+    const { slug, active, staged } = await tenantWithTwoKeys();
+    const config = await exportTenantConfig(ADMIN, slug);
+    config.signing.activeKid = staged;
+    const dry = await importTenantConfig(OPERATOR, slug, config, { dryRun: true });
+    expect(dry).toEqual({ applied: false, changes: [{ path: "signing.activeKid", change: "set", before: active, after: staged }] });
+    expect((await states(slug))[staged]).toBe("staged");
+    const result = await importTenantConfig(OPERATOR, slug, config);
+    expect(result.applied).toBe(true);
+    expect(await states(slug)).toEqual({ [active]: "retired", [staged]: "active" });
+    const jwks = JSON.parse((await jwksSnapshot(slug)).body.toString()) as { keys: { kid: string }[] };
+    expect(jwks.keys[0]!.kid).toBe(staged);
+    expect(await db().auditEvent.count({ where: { tenantSlug: slug, action: "tenant.config_import" } })).toBe(1);
+  });
+
+  it("adds a key given as a private JWK and makes it the signing key; the JWK is write-only", async () => {
+    const { slug } = await tenantWithTwoKeys();
+    const jwk = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "brazil-directory-kid" };
+    const config = await exportTenantConfig(ADMIN, slug);
+    const result = await importTenantConfig(OPERATOR, slug, {
+      ...config,
+      signingKeys: [...config.signingKeys, { jwk }],
+      signing: { ...config.signing, activeKid: "brazil-directory-kid" },
+    });
+    expect(result.changes.map((c) => c.path)).toEqual(["signingKeys.brazil-directory-kid", "signing.activeKid"]);
+    expect((await states(slug))["brazil-directory-kid"]).toBe("active");
+    const after = JSON.stringify(await exportTenantConfig(ADMIN, slug));
+    expect(after).toContain("brazil-directory-kid");
+    expect(after).not.toContain(jwk.d!);
+    const audit = await db().auditEvent.findMany({ where: { tenantSlug: slug } });
+    expect(JSON.stringify(audit)).not.toContain(jwk.d!);
+  });
+
+  it("reports every problem of a bad import at once and changes nothing", async () => {
+    const { slug, active } = await tenantWithTwoKeys();
+    const before = await states(slug);
+    const events = await db().auditEvent.count({ where: { tenantSlug: slug } });
+    const error = (await importTenantConfig(ADMIN, slug, {
+      format: "keyward.tenant-config/v1",
+      tenant: { slug: "someone_else", name: "Renamed" },
+      signingKeys: [{ kid: "no-such-kid" }, { jwk: { kty: "oct", k: "c2VjcmV0" } }],
+      signing: { activeKid: "ghost-kid" },
+    }).catch((e: unknown) => e)) as { code: string; message: string; fieldErrors: { path: string; message: string }[] };
+    expect(error.code).toBe("validation_failed");
+    expect(error.message).toMatch(/nothing was changed/);
+    expect(error.fieldErrors.map((f) => f.path)).toEqual(["tenant.slug", "signingKeys.0.kid", "signingKeys.1.jwk", "signing.activeKid"]);
+    expect(await states(slug)).toEqual(before);
+    expect((await db().tenant.findUniqueOrThrow({ where: { slug } })).name).toBe("Config Bank");
+    expect(await db().auditEvent.count({ where: { tenantSlug: slug } })).toBe(events);
+    expect((await exportTenantConfig(ADMIN, slug)).signing.activeKid).toBe(active);
+  });
+
+  it("refuses a wrong format, and settings changes from a non-admin", async () => {
+    const { slug } = await tenantWithTwoKeys();
+    await expect(importTenantConfig(ADMIN, slug, { format: "other/v9" })).rejects.toMatchObject({ fieldErrors: [{ path: "format" }] });
+    await expect(importTenantConfig(OPERATOR, slug, { format: "keyward.tenant-config/v1", tenant: { name: "New name" } })).rejects.toMatchObject({
+      fieldErrors: [{ path: "tenant", message: "changing the tenant's settings needs the admin role" }],
+    });
+    const ok = await importTenantConfig(ADMIN, slug, { format: "keyward.tenant-config/v1", tenant: { name: "New name", jwksMaxAgeSeconds: 120 } });
+    expect(ok.changes).toHaveLength(2);
+    expect((await jwksSnapshot(slug)).headers["cache-control"]).toBe("public, max-age=120");
+    await expect(importTenantConfig(actorWith("viewer"), slug, { format: "keyward.tenant-config/v1" })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
