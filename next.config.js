@@ -19,7 +19,7 @@ const securityHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["@node-rs/argon2", "@libsql/client", "pg", "pino"],
+  serverExternalPackages: ["@node-rs/argon2", "@libsql/client", "pg", "pino", "@peculiar/x509", "reflect-metadata", "tsyringe"],
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
