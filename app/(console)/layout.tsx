@@ -36,6 +36,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </NavLink>
             <NavLink href="/tenants">Tenants</NavLink>
             <NavLink href="/audit">Audit log</NavLink>
+            <p className="px-3 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Tools</p>
+            <NavLink href="/tools/pem">PEM to JWK</NavLink>
             {isAdmin ? (
               <>
                 <p className="px-3 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Administration</p>

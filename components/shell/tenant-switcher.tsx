@@ -13,7 +13,9 @@ export function TenantSwitcher({ tenants, current }: { tenants: { slug: string; 
   const selected = current ?? /^\/tenants\/([^/]+)/.exec(pathname)?.[1] ?? search.get("tenant") ?? tenants[0]?.slug ?? "";
 
   function change(slug: string) {
-    const match = /^\/tenants\/[^/]+(\/.*)?$/.exec(pathname);
+    // Keep the section (keys, config …), not the object: a kid of one tenant
+    // means nothing in another.
+    const match = /^\/tenants\/[^/]+(\/[^/]+)?/.exec(pathname);
     if (match) router.push(`/tenants/${slug}${match[1] ?? ""}`);
     else router.push(`/?tenant=${encodeURIComponent(slug)}`);
   }

@@ -66,7 +66,10 @@ async function readJsonBody(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new AppError("validation_failed", `the request body is not valid JSON: ${(error as Error).message}`);
+    // V8's message quotes the start of the body, which may be a secret pasted
+    // by mistake: say where, not what.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new AppError("validation_failed", `the request body is not valid JSON${at ? ` (error at position ${at})` : ""}`);
   }
 }
 

@@ -49,7 +49,14 @@ export default async function TenantPage({ params }: Props) {
         }
       />
       <div className="grid items-start gap-6 lg:grid-cols-2">
-        <Card title="Public endpoints">
+        <Card
+          title="Public endpoints"
+          actions={
+            <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/keys`}>
+              Signing keys
+            </Link>
+          }
+        >
           <TenantEndpoints tenant={tenant} />
         </Card>
         <Card title="Details">

@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { isAppError } from "@/lib/errors";
+import { getTenant } from "@/lib/tenants/tenants";
+import { PROFILES } from "@/lib/tenants/profiles";
+import { RoleRequired } from "@/components/auth/role-required";
+import { Card, PageHeader } from "@/components/ui/page";
+import { AddKeyForms } from "@/components/keys/add-key-forms";
+import { algsPs256First } from "@/components/keys/key-labels";
+import { decodeParam } from "../params";
+
+interface Props {
+  params: Promise<{ tenant: string }>;
+}
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Add a signing key to ${decodeParam((await params).tenant)}` };
+}
+
+export default async function NewKeyPage({ params }: Props) {
+  const actor = await requirePageActor();
+  const slug = decodeParam((await params).tenant);
+  const tenant = await getTenant(actor, slug).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") return null;
+    throw error;
+  });
+  if (!tenant) notFound();
+  const profile = PROFILES[tenant.profile];
+  const keysPath = `/tenants/${encodeURIComponent(slug)}/keys`;
+  const header = (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href={keysPath} className="text-brand-700 underline">
+          Signing keys of {tenant.slug}
+        </Link>
+      </nav>
+      <PageHeader
+        title="Add a signing key"
+        description={`Upload the bank's certificate and key, paste a private JWK, or generate a key. ${profile.label} allows ${profile.signingAlgs.join(", ")}. Preview first: nothing is stored until you save.`}
+      />
+    </>
+  );
+  if (!hasRole(actor.role, "operator")) {
+    return (
+      <>
+        {header}
+        <RoleRequired role="operator" current={actor.role} what="add signing keys" />
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      <div className="max-w-3xl">
+        <Card>
+          <AddKeyForms slug={tenant.slug} algs={algsPs256First(profile.signingAlgs)} />
+        </Card>
+      </div>
+    </>
+  );
+}
