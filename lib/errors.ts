@@ -68,10 +68,19 @@ export function isAppError(error: unknown): error is AppError {
  * role, so the page can show a role notice instead of an error page.
  */
 export async function unlessForbidden<T>(load: () => Promise<T>): Promise<T | null> {
+  return nullOn("forbidden", load);
+}
+
+/** Runs a page's load, answering null when the object does not exist (the page then calls Next's notFound()). */
+export async function unlessNotFound<T>(load: () => Promise<T>): Promise<T | null> {
+  return nullOn("not_found", load);
+}
+
+async function nullOn<T>(code: ErrorCode, load: () => Promise<T>): Promise<T | null> {
   try {
     return await load();
   } catch (error) {
-    if (isAppError(error) && error.code === "forbidden") return null;
+    if (isAppError(error) && error.code === code) return null;
     throw error;
   }
 }

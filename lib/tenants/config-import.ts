@@ -9,7 +9,7 @@ import { allowedAlgs, insertPreparedKey } from "@/lib/keys/add-key";
 import { activateInTx } from "@/lib/keys/activate-key";
 import type { SigningKeyRow } from "@/lib/keys/key-row";
 import { invalidateTenant } from "@/lib/protocol/published-state";
-import { tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
+import { existingKeyEntrySchema, newKeyEntrySchema, tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
 
 interface NewKey {
   index: number;
@@ -60,7 +60,13 @@ export async function importTenantConfig(
   const seen = new Set<string>();
   for (const [index, item] of (data.signingKeys ?? []).entries()) {
     if ("jwk" in item && item.jwk !== undefined) {
-      const entry = item as NewKeyEntry;
+      // The union lets a loose entry through; a new key is checked strictly here.
+      const checked = newKeyEntrySchema.safeParse(item);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) problems.push({ path: `signingKeys.${index}.${issue.path.join(".")}`, message: issue.message });
+        continue;
+      }
+      const entry: NewKeyEntry = checked.data;
       let prepared: PreparedSigningKey;
       try {
         prepared = await prepareSigningKey(
@@ -79,17 +85,36 @@ export async function importTenantConfig(
       seen.add(prepared.kid);
       added.push({ index, prepared, appId: entry.appId ?? null });
       changes.push({ path: `signingKeys.${prepared.kid}`, change: "add", after: { kid: prepared.kid, alg: prepared.alg, state: "staged", certificate: prepared.certificate?.subject ?? null } });
+    } else if (!existingKeyEntrySchema.safeParse(item).success) {
+      problems.push({ path: `signingKeys.${index}`, message: 'must be a key the tenant has ({"kid": …}) or a new key ({"jwk": {…}})' });
     } else if (!byKid.has(item.kid as string)) {
       problems.push({ path: `signingKeys.${index}.kid`, message: `no key "${String(item.kid)}" in this tenant; to add a key, give its private JWK in "jwk"` });
     } else {
       seen.add(item.kid as string);
+      // An import adds keys and chooses the signing key; it does not edit a
+      // key's material or state (those have their own audited actions).
+      const current = byKid.get(item.kid as string)!;
+      const exported: Record<string, unknown> = { alg: current.alg, state: current.state, appId: current.appId, kidStrategy: current.kidStrategy };
+      for (const [field, value] of Object.entries(exported)) {
+        if (field in item && (item as Record<string, unknown>)[field] !== value) {
+          problems.push({
+            path: `signingKeys.${index}.${field}`,
+            message: `is ${JSON.stringify(value)} and an import does not change it${field === "state" ? "; use signing.activeKid to choose the signing key, or the key's own actions" : ""}`,
+          });
+        }
+      }
+      if ("publicJwk" in item && JSON.stringify(item.publicJwk) !== JSON.stringify(JSON.parse(current.publicJwk))) {
+        problems.push({ path: `signingKeys.${index}.publicJwk`, message: "differs from the key's; a key's material never changes (add a new key instead)" });
+      }
     }
   }
 
   // Which key signs, tenant-wide and per app.
   const wanted: { scope: string | null; kid: string; path: string }[] = [];
-  if (data.signing?.activeKid === null) problems.push({ path: "signing.activeKid", message: "the tenant must keep a signing key" });
-  else if (data.signing?.activeKid !== undefined) wanted.push({ scope: null, kid: data.signing.activeKid, path: "signing.activeKid" });
+  const hasActive = tenant.signingKeys.some((k) => k.state === "active" && k.appId === null);
+  // null is what a tenant without a signing key exports: unchanged, not a request to unset.
+  if (data.signing?.activeKid === null && hasActive) problems.push({ path: "signing.activeKid", message: "the tenant must keep a signing key" });
+  else if (data.signing?.activeKid != null) wanted.push({ scope: null, kid: data.signing.activeKid, path: "signing.activeKid" });
   for (const [appId, kid] of Object.entries(data.signing?.apps ?? {})) wanted.push({ scope: appId, kid, path: `signing.apps.${appId}` });
   const activations: { kid: string; isNew: boolean }[] = [];
   for (const w of wanted) {

@@ -46,13 +46,17 @@ export const newKeyEntrySchema = z
       appId: z.string().trim().min(1).max(200).nullable().optional(),
       certificatePem: z.string().max(200_000).optional(),
     })
-    .strict();
+    .describe("Exported members (state, publicJwk …) may stay: they are ignored for a new key");
 export type NewKeyEntry = z.infer<typeof newKeyEntrySchema>;
 export const existingKeyEntrySchema = z
   .object({ kid: z.string().trim().min(1).max(256) })
   .passthrough()
   .describe("A key the tenant has: its kid (the other exported members are ignored)");
-const importKeySchema = z.union([newKeyEntrySchema, existingKeyEntrySchema]);
+// Each entry is checked as a new key (with "jwk") or an existing one (by kid)
+// by the import itself, so that every problem gets its precise path.
+const importKeySchema = z
+  .record(z.string(), z.unknown())
+  .describe('A new key {"jwk": {…private JWK…}, "kid"?, "alg"?, "appId"?, "certificatePem"?}, or a key the tenant has {"kid": …}');
 
 export const tenantConfigImportSchema = z
   .object({

@@ -103,3 +103,27 @@ describe("tenant configuration export and import", () => {
     await expect(importTenantConfig(actorWith("viewer"), slug, { format: "keyward.tenant-config/v1" })).rejects.toMatchObject({ code: "forbidden" });
   });
 });
+
+describe("tenant configuration import, edge cases", () => {
+  it("checks new-key entries strictly even with exported members left in, and refuses edits to existing keys", async () => {
+    const { slug, active } = await tenantWithTwoKeys();
+    const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+    const error = (await importTenantConfig(ADMIN, slug, {
+      format: "keyward.tenant-config/v1",
+      signingKeys: [
+        { jwk, state: "staged", alg: "NOPE", appId: 5 },
+        { kid: active, state: "retired", alg: "ES256" },
+      ],
+    }).catch((e: unknown) => e)) as { fieldErrors: { path: string; message: string }[] };
+    expect(error.fieldErrors.map((f) => f.path).sort()).toEqual(["signingKeys.0.alg", "signingKeys.0.appId", "signingKeys.1.alg", "signingKeys.1.state"]);
+    expect(error.fieldErrors.find((f) => f.path === "signingKeys.1.state")!.message).toMatch(/an import does not change it/);
+  });
+
+  it("re-imports the unedited export of a tenant with no signing key", async () => {
+    const slug = (await createTenant(ADMIN, { slug: uniq("nokey").replace(/-/g, "_"), name: "No key" })).slug;
+    await addSigningKey(OPERATOR, slug, { source: "generate", alg: "ES256" });
+    const config = await exportTenantConfig(ADMIN, slug);
+    expect(config.signing.activeKid).toBeNull();
+    expect(await importTenantConfig(OPERATOR, slug, config, { dryRun: true })).toEqual({ applied: false, changes: [] });
+  });
+});

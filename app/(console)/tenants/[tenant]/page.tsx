@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { unlessNotFound } from "@/lib/errors";
 import { getTenant } from "@/lib/tenants/tenants";
 import { PROFILES } from "@/lib/tenants/profiles";
 import { EditTenantForm } from "@/components/tenants/edit-tenant-form";
@@ -31,10 +31,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TenantPage({ params }: Props) {
   const actor = await requirePageActor();
   const slug = slugParam((await params).tenant);
-  const tenant = await getTenant(actor, slug).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "not_found") return null;
-    throw error;
-  });
+  const tenant = await unlessNotFound(() => getTenant(actor, slug));
   if (!tenant) notFound();
   const profile = PROFILES[tenant.profile];
   return (
@@ -52,9 +49,14 @@ export default async function TenantPage({ params }: Props) {
         <Card
           title="Public endpoints"
           actions={
-            <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/keys`}>
-              Signing keys
-            </Link>
+            <span className="flex gap-4">
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/keys`}>
+                Signing keys
+              </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/config`}>
+                Configuration
+              </Link>
+            </span>
           }
         >
           <TenantEndpoints tenant={tenant} />

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { unlessNotFound } from "@/lib/errors";
 import { listSigningKeys } from "@/lib/keys/list-keys";
 import type { KeyState, SigningKeyView } from "@/lib/keys/schemas";
 import { tenantIssuer } from "@/lib/tenants/tenants";
@@ -32,10 +32,7 @@ const GROUPS: { state: KeyState; title: string }[] = [
 export default async function KeysPage({ params }: Props) {
   const actor = await requirePageActor();
   const slug = decodeParam((await params).tenant);
-  const keys = await listSigningKeys(actor, slug).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "not_found") return null;
-    throw error;
-  });
+  const keys = await unlessNotFound(() => listSigningKeys(actor, slug));
   if (!keys) notFound();
 
   const canChange = hasRole(actor.role, "operator");

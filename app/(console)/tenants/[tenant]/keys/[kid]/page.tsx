@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { unlessNotFound } from "@/lib/errors";
 import { getSigningKey } from "@/lib/keys/list-keys";
 import { Card, PageHeader, Time } from "@/components/ui/page";
 import { AttachCertificateForm } from "@/components/keys/attach-certificate-form";
@@ -31,10 +31,7 @@ export default async function KeyPage({ params }: Props) {
   const raw = await params;
   const slug = decodeParam(raw.tenant);
   const kid = decodeParam(raw.kid);
-  const key = await getSigningKey(actor, slug, kid).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "not_found") return null;
-    throw error;
-  });
+  const key = await unlessNotFound(() => getSigningKey(actor, slug, kid));
   if (!key) notFound();
 
   const canChange = hasRole(actor.role, "operator");

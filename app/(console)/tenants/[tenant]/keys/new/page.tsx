@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { unlessNotFound } from "@/lib/errors";
 import { getTenant } from "@/lib/tenants/tenants";
 import { PROFILES } from "@/lib/tenants/profiles";
 import { RoleRequired } from "@/components/auth/role-required";
@@ -25,10 +25,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function NewKeyPage({ params }: Props) {
   const actor = await requirePageActor();
   const slug = decodeParam((await params).tenant);
-  const tenant = await getTenant(actor, slug).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "not_found") return null;
-    throw error;
-  });
+  const tenant = await unlessNotFound(() => getTenant(actor, slug));
   if (!tenant) notFound();
   const profile = PROFILES[tenant.profile];
   const keysPath = `/tenants/${encodeURIComponent(slug)}/keys`;
