@@ -45,6 +45,8 @@ async function main() {
   await app.prepare();
 
   const server = http.createServer((req, res) => {
+    // The public protocol endpoints first: the hot path does no other work.
+    if (handleProtocolRequest(req, res)) return;
     // Next and the services read the client address and request id from these
     // headers; drop whatever a client sent under the same names.
     const forwarded = e.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
@@ -53,7 +55,6 @@ async function main() {
     req.headers[REQUEST_ID_HEADER] =
       typeof incomingId === "string" && /^[\w.-]{8,100}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader("x-request-id", req.headers[REQUEST_ID_HEADER]);
-    if (handleProtocolRequest(req, res)) return;
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, "unhandled error");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

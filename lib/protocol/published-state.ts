@@ -114,6 +114,16 @@ export function invalidateAll(): void {
 }
 
 /**
+ * The cached snapshot when it can be served as is (tenant table fresh, snapshot
+ * built): the synchronous fast path of the hot endpoints. Undefined otherwise.
+ */
+export function peekSnapshot(slug: string, what: string): Snapshot | undefined {
+  const s = state();
+  if (!s.tenants || Date.now() - s.loadedAt > POLL_MS) return undefined;
+  return s.snapshots.get(`${slug}\u0000${what}`);
+}
+
+/**
  * A cached snapshot of `what` for a tenant, built once by `build` when missing;
  * concurrent misses share one build.
  */
