@@ -12,6 +12,7 @@ import {
   userSchema,
 } from "@/lib/auth/schemas";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
+import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -46,6 +47,7 @@ export interface RouteSpec {
 
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
 const idParam = z.object({ id: z.string() });
+const idpParams = z.object({ tenant: z.string().describe("Tenant slug"), id: z.string().describe("Identity provider id") });
 const keyParams = z.object({ tenant: z.string().describe("Tenant slug"), kid: z.string().describe("Key id") });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
@@ -165,6 +167,31 @@ export const contract = {
     method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/revoke", tag: "keys", role: "operator",
     summary: "Revoke a compromised key: out of the JWKS at once, private part destroyed", params: keyParams, body: revokeKeySchema,
     success: { status: 200, schema: signingKeySchema },
+  },
+  listIdps: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/identity-providers", tag: "identity-providers", role: "viewer",
+    summary: "List the tenant's identity providers", params: slug,
+    success: { status: 200, schema: list(idpSchema) },
+  },
+  createIdp: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/identity-providers", tag: "identity-providers", role: "operator",
+    summary: "Register an identity provider: issuer, audience, and jwksUri, inline JWKS or PEM certificates", params: slug, body: createIdpSchema,
+    success: { status: 201, schema: idpSchema },
+  },
+  getIdp: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "viewer",
+    summary: "An identity provider", params: idpParams,
+    success: { status: 200, schema: idpSchema },
+  },
+  updateIdp: {
+    method: "PATCH", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "operator",
+    summary: "Change an identity provider", params: idpParams, body: updateIdpSchema,
+    success: { status: 200, schema: idpSchema },
+  },
+  deleteIdp: {
+    method: "DELETE", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "operator",
+    summary: "Remove an identity provider; its assertions are refused at once", params: idpParams,
+    success: { status: 204, schema: null },
   },
   listUsers: {
     method: "GET", path: "/api/v1/users", tag: "users", role: "admin",
