@@ -20,6 +20,7 @@ export type ErrorCode =
   | "locked"
   | "unsupported_media_type"
   | "payload_too_large"
+  | "upstream_failed"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -33,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   locked: 429,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  upstream_failed: 502,
   internal: 500,
 };
 

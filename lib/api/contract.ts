@@ -13,6 +13,7 @@ import {
 } from "@/lib/auth/schemas";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
+import { verifyJwtSchema } from "@/lib/idps/idp-keys";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -192,6 +193,39 @@ export const contract = {
     method: "DELETE", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "operator",
     summary: "Remove an identity provider; its assertions are refused at once", params: idpParams,
     success: { status: 204, schema: null },
+  },
+  refreshIdp: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/identity-providers/{id}/refresh", tag: "identity-providers", role: "operator",
+    summary: "Fetch the IdP's keys now; 502 names the upstream fault (the keys held before keep serving)", params: idpParams,
+    success: {
+      status: 200,
+      schema: z
+        .object({
+          keys: z.array(z.object({ kid: z.string().nullable(), kty: z.string(), alg: z.string().nullable(), certificateExpiry: z.string().nullable() })),
+          fetchedAt: z.string().nullable(),
+          warnings: z.array(z.string()),
+          health: z.unknown().nullable(),
+        })
+        .meta({ id: "IdpKeys" }),
+    },
+  },
+  verifyIdpJwt: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/identity-providers/{id}/verify", tag: "identity-providers", role: "viewer",
+    summary: "The JWT tester: every check of an assertion (signature, kid, iss, aud, exp, nbf, iat, alg) against this IdP", params: idpParams,
+    body: verifyJwtSchema,
+    success: {
+      status: 200,
+      schema: z
+        .object({
+          valid: z.boolean(),
+          kid: z.string().nullable(),
+          header: z.record(z.string(), z.unknown()).nullable(),
+          claims: z.record(z.string(), z.unknown()).nullable(),
+          checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+          errors: z.array(z.string()),
+        })
+        .meta({ id: "JwtVerification" }),
+    },
   },
   listUsers: {
     method: "GET", path: "/api/v1/users", tag: "users", role: "admin",

@@ -213,11 +213,11 @@ export async function startTestJwksServer(
     async sign(claims, signOptions = {}) {
       const key = signOptions.kid ? keys.find((k) => k.kid === signOptions.kid) : keys[0];
       if (!key) throw new Error(`no test key ${signOptions.kid ?? ""}`);
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: key.alg, ...(signOptions.omitKid ? {} : { kid: key.kid }) })
-        .setIssuedAt()
-        .setExpirationTime("5m")
-        .sign(key.privateKey);
+      // iat and exp default to now and now + 5 minutes; claims given win.
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, ...(signOptions.omitKid ? {} : { kid: key.kid }) });
+      if (claims.iat === undefined) jwt.setIssuedAt();
+      if (claims.exp === undefined) jwt.setExpirationTime("5m");
+      return jwt.sign(key.privateKey);
     },
     behave(next) {
       behaviour = next;

@@ -44,6 +44,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   process.env.AUTH_SECRET ??= randomBytes(48).toString("base64url");
   process.env.KEYWARD_PUBLIC_URL ??= "http://keyward.test";
   process.env.LOG_LEVEL ??= "warn";
+  // The loopback JWKS servers of the tests listen on 127.0.0.2; every other
+  // private or loopback address stays refused, as in production.
+  process.env.KEYWARD_OUTBOUND_ALLOW ??= "127.0.0.2";
   const url = process.env.DATABASE_URL;
   const kind = kindOf(url);
   process.env.KEYWARD_TEST_DB ??= kind;

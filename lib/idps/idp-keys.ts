@@ -1,0 +1,96 @@
+import { X509Certificate } from "node:crypto";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit/record-event";
+import { db } from "@/lib/db";
+import { requireRole, type Actor } from "@/lib/auth/roles";
+import { parseInput } from "@/lib/validation";
+import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
+import type { JwksHealth } from "@/lib/jwks-fetch/remote-jwks-cache";
+import { remoteJwksCache } from "@/lib/idps/jwks-cache";
+import { idpRow, toIdpView } from "@/lib/idps/identity-providers";
+import { verifyAssertion, type AssertionResult } from "@/lib/idps/verify-assertion";
+
+export const verifyJwtSchema = z.object({ jwt: z.string().trim().min(1, "is required").max(100_000) }).meta({ id: "VerifyJwt" });
+
+export interface IdpKeySummary {
+  kid: string | null;
+  kty: string;
+  alg: string | null;
+  certificateExpiry: string | null;
+}
+
+function summarizeKeys(keys: readonly Record<string, unknown>[]): IdpKeySummary[] {
+  return keys.map((k) => {
+    let certificateExpiry: string | null = null;
+    const x5c = Array.isArray(k.x5c) && typeof k.x5c[0] === "string" ? k.x5c[0] : null;
+    if (x5c) {
+      try {
+        certificateExpiry = new Date(new X509Certificate(Buffer.from(x5c, "base64")).validTo).toISOString();
+      } catch {
+        certificateExpiry = null;
+      }
+    }
+    return { kid: typeof k.kid === "string" ? k.kid : null, kty: String(k.kty), alg: typeof k.alg === "string" ? k.alg : null, certificateExpiry };
+  });
+}
+
+function healthView(h: JwksHealth) {
+  const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    lastFetchAt: at(h.lastFetchAt),
+    lastSuccessAt: at(h.lastSuccessAt),
+    lastError: h.lastError ? { at: new Date(h.lastError.at).toISOString(), code: h.lastError.code, message: h.lastError.message } : null,
+    keyCount: h.keyCount,
+    nextRefreshAt: at(h.nextRefreshAt),
+    consecutiveFailures: h.consecutiveFailures,
+    history: h.history.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+  };
+}
+export type IdpHealthView = ReturnType<typeof healthView>;
+
+/** Fetch history and state of an IdP's jwks_uri in this process (null for inline keys). */
+export function idpHealth(jwksUri: string | null): IdpHealthView | null {
+  return jwksUri ? healthView(remoteJwksCache().health(jwksUri)) : null;
+}
+
+/**
+ * Fetches the IdP's keys now (the console's Refresh and Test buttons) and
+ * answers what was found. A failing upstream is a 502 naming the fault; the
+ * keys held before keep serving.
+ */
+export async function refreshIdentityProviderKeys(actor: Actor, slug: string, id: string) {
+  requireRole(actor, "operator");
+  const idp = toIdpView(await idpRow(slug, id));
+  if (idp.keySource !== "jwks_uri" || !idp.jwksUri) {
+    return { keys: summarizeKeys(idp.jwks?.keys ?? []), fetchedAt: null, warnings: [], health: null };
+  }
+  try {
+    const result = await remoteJwksCache().refresh(idp.jwksUri, idp.fetch);
+    await db().$transaction((tx) =>
+      recordAudit(tx, actor, { action: "idp.refresh", target: { type: "identity_provider", id }, tenantSlug: slug, after: { keyCount: result.keys.length, status: result.status } }),
+    );
+    return {
+      keys: summarizeKeys(result.keys as unknown as Record<string, unknown>[]),
+      fetchedAt: new Date(result.fetchedAt).toISOString(),
+      warnings: [...result.warnings],
+      health: idpHealth(idp.jwksUri),
+    };
+  } catch (error) {
+    if (error instanceof JwksFetchError) throw new AppError("upstream_failed", error.message);
+    throw error;
+  }
+}
+
+/** The JWT tester: every check of an assertion against this IdP, without consuming its jti. */
+export async function verifyJwtWithIdentityProvider(
+  actor: Actor,
+  slug: string,
+  id: string,
+  input: unknown,
+): Promise<AssertionResult & { errors: string[] }> {
+  requireRole(actor, "viewer");
+  const { jwt } = parseInput(verifyJwtSchema, input);
+  const result = await verifyAssertion(jwt, toIdpView(await idpRow(slug, id)));
+  return { ...result, errors: result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`) };
+}

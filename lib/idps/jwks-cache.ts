@@ -1,0 +1,14 @@
+import { RemoteJwksCache } from "@/lib/jwks-fetch/remote-jwks-cache";
+import { env } from "@/lib/env";
+
+const g = globalThis as unknown as { __keywardJwksCache?: RemoteJwksCache };
+
+/**
+ * The process's remote JWKS cache, shared by the custom server and Next's
+ * bundle (two module graphs, one process), so the token endpoint and the
+ * console see the same keys and the same health.
+ */
+export function remoteJwksCache(): RemoteJwksCache {
+  g.__keywardJwksCache ??= new RemoteJwksCache({ allow: env().outboundAllow });
+  return g.__keywardJwksCache;
+}
