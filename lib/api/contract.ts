@@ -13,7 +13,7 @@ import {
 } from "@/lib/auth/schemas";
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
-import { verifyJwtSchema } from "@/lib/idps/idp-keys";
+import { testJwksUriSchema, verifyJwtSchema } from "@/lib/idps/idp-keys";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -193,6 +193,12 @@ export const contract = {
     method: "DELETE", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "operator",
     summary: "Remove an identity provider; its assertions are refused at once", params: idpParams,
     success: { status: 204, schema: null },
+  },
+  testJwksUri: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/identity-providers/test-jwks-uri", tag: "identity-providers", role: "operator",
+    summary: "Fetch a jwks_uri now, before registering it: the keys found, or why not (400 refused address, 502 upstream fault)", params: slug,
+    body: testJwksUriSchema,
+    success: { status: 200, schema: z.unknown().meta({ id: "JwksTestResult" }) },
   },
   refreshIdp: {
     method: "POST", path: "/api/v1/tenants/{tenant}/identity-providers/{id}/refresh", tag: "identity-providers", role: "operator",

@@ -2,7 +2,7 @@ import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant } from "@/lib/tenants/tenants";
 import { createIdentityProvider } from "@/lib/idps/identity-providers";
-import { idpHealth, refreshIdentityProviderKeys, verifyJwtWithIdentityProvider } from "@/lib/idps/idp-keys";
+import { idpHealth, refreshIdentityProviderKeys, testJwksUri, verifyJwtWithIdentityProvider } from "@/lib/idps/idp-keys";
 import { startTestJwksServer, type TestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
 import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
 
@@ -94,5 +94,21 @@ describe("identity provider keys and the JWT tester", () => {
     }
     expect(valid).toBe(true);
     expect(Date.now() - started).toBeLessThanOrEqual(6000);
+  });
+
+  it("tests a jwks_uri before it is registered: keys found, a refused address, an upstream fault", async () => {
+    const ok = await testJwksUri(OPERATOR, { jwksUri: server.jwksUrl });
+    expect(ok.keys.map((k) => k.kid)).toContain(server.keys[0]!.kid);
+    await expect(testJwksUri(OPERATOR, { jwksUri: "http://169.254.169.254/latest/meta-data/jwks" })).rejects.toMatchObject({
+      code: "validation_failed",
+      fieldErrors: [{ path: "jwksUri" }],
+    });
+    server.behave({ kind: "status", status: 503 });
+    try {
+      await expect(testJwksUri(OPERATOR, { jwksUri: server.jwksUrl })).rejects.toMatchObject({ code: "upstream_failed", message: expect.stringMatching(/HTTP 503/) });
+    } finally {
+      server.behave({ kind: "jwks" });
+    }
+    await expect(testJwksUri(VIEWER, { jwksUri: server.jwksUrl })).rejects.toMatchObject({ code: "forbidden" });
   });
 });

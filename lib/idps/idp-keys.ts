@@ -6,6 +6,8 @@ import { db } from "@/lib/db";
 import { requireRole, type Actor } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
+import { fetchJwks } from "@/lib/jwks-fetch/fetch-jwks";
+import { env } from "@/lib/env";
 import type { JwksHealth } from "@/lib/jwks-fetch/remote-jwks-cache";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { idpRow, toIdpView } from "@/lib/idps/identity-providers";
@@ -93,4 +95,39 @@ export async function verifyJwtWithIdentityProvider(
   const { jwt } = parseInput(verifyJwtSchema, input);
   const result = await verifyAssertion(jwt, toIdpView(await idpRow(slug, id)));
   return { ...result, errors: result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`) };
+}
+
+export const testJwksUriSchema = z
+  .object({
+    jwksUri: z.string().trim().min(1, "is required").max(2000),
+    fetch: z
+      .object({
+        connectTimeoutMs: z.number().int().min(100).max(30_000).optional(),
+        readTimeoutMs: z.number().int().min(100).max(30_000).optional(),
+        sizeLimitBytes: z.number().int().min(1024).max(1_048_576).optional(),
+      })
+      .optional(),
+  })
+  .meta({ id: "TestJwksUri" });
+
+/**
+ * The form's Test button: fetches a jwks_uri right away, before anything is
+ * saved, and answers the keys found — or a 400 (refused address) / 502
+ * (upstream fault) that says why.
+ */
+export async function testJwksUri(actor: Actor, input: unknown) {
+  requireRole(actor, "operator");
+  const data = parseInput(testJwksUriSchema, input);
+  try {
+    const result = await fetchJwks(data.jwksUri, { allow: env().outboundAllow, ...data.fetch });
+    if (result.status !== "ok") throw new AppError("upstream_failed", "the JWKS answered 304 to a request that had no ETag");
+    return { keys: summarizeKeys(result.keys as unknown as Record<string, unknown>[]), fetchedAt: new Date(result.fetchedAt).toISOString(), warnings: [...result.warnings], health: null };
+  } catch (error) {
+    if (error instanceof JwksFetchError) {
+      throw error.code === "refused_address"
+        ? new AppError("validation_failed", `jwksUri: ${error.message}`, [{ path: "jwksUri", message: error.message }])
+        : new AppError("upstream_failed", error.message);
+    }
+    throw error;
+  }
 }
