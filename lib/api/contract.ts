@@ -14,6 +14,7 @@ import {
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
 import { testJwksUriSchema, verifyJwtSchema } from "@/lib/idps/idp-keys";
+import { clientSchema, createClientSchema, createdClientSchema } from "@/lib/clients/schemas";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -232,6 +233,16 @@ export const contract = {
         })
         .meta({ id: "JwtVerification" }),
     },
+  },
+  listClients: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "viewer",
+    summary: "List the tenant's TPP clients", params: slug,
+    success: { status: 200, schema: list(clientSchema) },
+  },
+  createClient: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "operator",
+    summary: "Create a TPP client (client_secret_basic: the secret is in this answer only)", params: slug, body: createClientSchema,
+    success: { status: 201, schema: createdClientSchema },
   },
   listUsers: {
     method: "GET", path: "/api/v1/users", tag: "users", role: "admin",

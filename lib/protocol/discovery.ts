@@ -3,11 +3,12 @@ import { env } from "@/lib/env";
 import { PROFILES, type ProfileId } from "@/lib/tenants/profiles";
 import { publishedTenant, snapshot, type Snapshot } from "@/lib/protocol/published-state";
 import { jsonSnapshot, protocolError } from "@/lib/protocol/jwks";
+import { ASSERTION_ALGS } from "@/lib/idps/schemas";
 
 /**
- * OpenID Provider / OAuth authorization server metadata of a tenant. It lists
- * the endpoints that exist today; the token and registration endpoints join it
- * when they are served.
+ * OpenID Provider / OAuth authorization server metadata of a tenant: the
+ * endpoints that exist (the registration endpoint joins with DCR), the grants,
+ * client authentication methods and algorithms.
  */
 export async function discoverySnapshot(slug: string): Promise<Snapshot> {
   const tenant = await publishedTenant(slug);
@@ -24,7 +25,12 @@ export async function discoverySnapshot(slug: string): Promise<Snapshot> {
       {
         issuer,
         jwks_uri: `${issuer}/oauth2/v1/certs`,
+        token_endpoint: `${issuer}/oauth2/token`,
+        grant_types_supported: ["urn:ietf:params:oauth:grant-type:jwt-bearer", "client_credentials"],
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt"],
+        token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
         id_token_signing_alg_values_supported: algs,
+        access_token_signing_alg_values_supported: algs,
         request_object_signing_alg_values_supported: profile.signingAlgs,
       },
       { "cache-control": `public, max-age=${Math.min(tenant.jwksMaxAgeSeconds, 3600)}`, "access-control-allow-origin": "*" },

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
 import { discoverySnapshot } from "@/lib/protocol/discovery";
 import { jwksSnapshot, protocolError } from "@/lib/protocol/jwks";
+import { tokenEndpoint } from "@/lib/protocol/token-endpoint";
 import { peekSnapshot, type Snapshot } from "@/lib/protocol/published-state";
 
 /**
@@ -72,6 +73,43 @@ function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot): void {
   res.end(req.method === "HEAD" ? undefined : snap.body);
 }
 
+const TOKEN_PATH = new RegExp(`^/(${SLUG})/oauth2/token/?$`);
+const MAX_FORM_BYTES = 16_384;
+
+/** A per-request answer (no ETag, never cached). */
+function sendOnce(res: ServerResponse, snap: Snapshot): void {
+  res.writeHead(snap.status, { ...BASE_HEADERS, ...snap.headers, "content-length": String(snap.body.length) });
+  res.end(snap.body);
+}
+
+function tokenRequest(req: IncomingMessage, res: ServerResponse, slug: string): void {
+  if (req.method !== "POST") {
+    sendOnce(res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use POST`), headers: { "content-type": "application/json", allow: "POST", "cache-control": "no-store" } });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES && !refused) {
+      refused = true;
+      sendOnce(res, protocolError(413, "invalid_request", `the request body is larger than ${MAX_FORM_BYTES} bytes`));
+      req.destroy();
+    } else if (!refused) chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (refused) return;
+    tokenEndpoint(slug, req.headers["content-type"], Buffer.concat(chunks).toString("utf8"), req.headers.authorization).then(
+      (snap) => sendOnce(res, snap),
+      (error: unknown) => {
+        log().error({ err: error }, "token endpoint failed");
+        if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", "the token could not be issued; try again"));
+      },
+    );
+  });
+}
+
 /**
  * Answers the request if it is for a public protocol endpoint; returns false
  * (having written nothing) otherwise, so the caller hands it to Next.
@@ -80,6 +118,11 @@ export function handleProtocolRequest(req: IncomingMessage, res: ServerResponse)
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
+  const token = TOKEN_PATH.exec(path);
+  if (token) {
+    tokenRequest(req, res, token[1]!);
+    return true;
+  }
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;

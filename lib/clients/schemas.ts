@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+export const GRANT_TYPES = ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"] as const;
+export const AUTH_METHODS = ["client_secret_basic", "private_key_jwt"] as const;
+
+export const createClientSchema = z
+  .object({
+    name: z.string().trim().min(1, "is required").max(200),
+    tokenEndpointAuthMethod: z.enum(AUTH_METHODS).describe("client_secret_basic (a secret is returned once) or private_key_jwt"),
+    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).max(5).default(["client_credentials"]),
+    scope: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]*( [\x21\x23-\x5b\x5d-\x7e]+)*$/, "must be space-separated scope tokens (RFC 6749 §3.3)")
+      .default("")
+      .describe("The scopes the client may ask for"),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(50) }).optional().describe("private_key_jwt: the client's public keys"),
+    jwksUri: z.string().trim().max(2000).optional().describe("private_key_jwt: where the client publishes its keys"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.tokenEndpointAuthMethod === "private_key_jwt" && !v.jwks === !v.jwksUri) {
+      ctx.addIssue({ code: "custom", path: ["jwks"], message: "private_key_jwt needs exactly one of jwks or jwksUri" });
+    }
+    if (v.tokenEndpointAuthMethod === "client_secret_basic" && (v.jwks || v.jwksUri)) {
+      ctx.addIssue({ code: "custom", path: ["jwks"], message: "client_secret_basic clients have no keys" });
+    }
+  })
+  .meta({ id: "CreateClient" });
+
+export const clientSchema = z
+  .object({
+    clientId: z.string(),
+    name: z.string(),
+    status: z.enum(["active", "suspended"]),
+    tokenEndpointAuthMethod: z.enum(AUTH_METHODS),
+    grantTypes: z.array(z.string()),
+    scope: z.string(),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).nullable(),
+    jwksUri: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Client" });
+export type ClientView = z.infer<typeof clientSchema>;
+
+export const createdClientSchema = clientSchema
+  .extend({ clientSecret: z.string().optional().describe("client_secret_basic only: shown once, stored as a hash") })
+  .meta({ id: "CreatedClient" });

@@ -1,0 +1,114 @@
+import { timingSafeEqual } from "node:crypto";
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JWSHeaderParameters } from "jose";
+import { db } from "@/lib/db";
+import { hashSecretToken } from "@/lib/auth/secret-token";
+import type { ClientRow } from "@/lib/clients/clients";
+import { remoteJwksCache } from "@/lib/idps/jwks-cache";
+import { ASSERTION_ALGS } from "@/lib/idps/schemas";
+import { consumeJti } from "@/lib/protocol/replay-cache";
+
+export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+const invalidClient = (description: string) => new OAuthError(401, "invalid_client", description);
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding.
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, " "));
+}
+
+async function clientOf(tenantId: string, clientId: string): Promise<ClientRow> {
+  const client = await db().client.findUnique({ where: { clientId } });
+  if (!client || client.tenantId !== tenantId) throw invalidClient(`no client "${clientId}" in this tenant`);
+  if (client.status !== "active") throw invalidClient(`client "${clientId}" is suspended`);
+  return client;
+}
+
+/**
+ * Authenticates the client of a token request: HTTP Basic (client_secret_basic)
+ * or a signed client assertion (private_key_jwt, RFC 7523 §2.2) whose aud is
+ * the token endpoint or the issuer and whose jti is used once.
+ */
+export async function authenticateClient(
+  tenant: { id: string },
+  params: URLSearchParams,
+  authorization: string | undefined,
+  endpoints: { tokenEndpoint: string; issuer: string },
+): Promise<ClientRow> {
+  const assertion = params.get("client_assertion");
+  const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
+  if (authorization && !basic) throw invalidClient("the Authorization header must be HTTP Basic with the client id and secret");
+  if (basic && assertion) throw new OAuthError(400, "invalid_request", "use one client authentication method, not HTTP Basic and a client assertion");
+  if (basic) {
+    const decoded = Buffer.from(basic, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) throw invalidClient("the HTTP Basic credentials must be client_id:client_secret");
+    let clientId: string;
+    let secret: string;
+    try {
+      clientId = formDecode(decoded.slice(0, colon));
+      secret = formDecode(decoded.slice(colon + 1));
+    } catch {
+      throw invalidClient("the HTTP Basic credentials are not form-urlencoded correctly");
+    }
+    const client = await clientOf(tenant.id, clientId);
+    if (client.tokenEndpointAuthMethod !== "client_secret_basic" || !client.clientSecretHash) {
+      throw invalidClient(`client "${clientId}" authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
+    }
+    if (!sameHash(hashSecretToken(secret), client.clientSecretHash)) throw invalidClient("the client secret is wrong");
+    return client;
+  }
+  if (assertion) {
+    if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
+      throw invalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+    }
+    let claimed: string | undefined;
+    try {
+      claimed = decodeJwt(assertion).iss;
+    } catch {
+      throw invalidClient("client_assertion is not a JWT");
+    }
+    if (!claimed) throw invalidClient("client_assertion has no iss (it must be the client id)");
+    const client = await clientOf(tenant.id, claimed);
+    if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw invalidClient(`client "${claimed}" authenticates with ${client.tokenEndpointAuthMethod}`);
+    const keys = client.jwksUri
+      ? remoteJwksCache().resolver(client.jwksUri)
+      : (createLocalJWKSet(JSON.parse(client.jwks ?? '{"keys":[]}')) as (h: JWSHeaderParameters) => Promise<CryptoKey>);
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(assertion, keys as never, {
+        algorithms: [...ASSERTION_ALGS],
+        issuer: client.clientId,
+        subject: client.clientId,
+        audience: [endpoints.tokenEndpoint, endpoints.issuer],
+        requiredClaims: ["exp", "jti"],
+        clockTolerance: 60,
+        maxTokenAge: 3600,
+      }));
+    } catch (error) {
+      throw invalidClient(`client_assertion refused: ${(error as Error).message}`);
+    }
+    if (!(await consumeJti(`client:${client.clientId}`, String(payload.jti), payload.exp!))) {
+      throw invalidClient("client_assertion was already used (its jti was seen before)");
+    }
+    return client;
+  }
+  throw invalidClient(
+    params.get("client_id") ? "client authentication is required (HTTP Basic or private_key_jwt)" : "no client authentication (HTTP Basic or private_key_jwt)",
+  );
+}

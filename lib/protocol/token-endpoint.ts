@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { signForTenant } from "@/lib/keys/sign";
+import { toIdpView } from "@/lib/idps/identity-providers";
+import { verifyAssertion } from "@/lib/idps/verify-assertion";
+import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
+import { consumeJti } from "@/lib/protocol/replay-cache";
+import { publishedTenant } from "@/lib/protocol/published-state";
+import { jsonSnapshot } from "@/lib/protocol/jwks";
+import type { Snapshot } from "@/lib/protocol/published-state";
+
+export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+const ACCESS_TOKEN_SECONDS = 300;
+const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+
+function oauthError(e: OAuthError): Snapshot {
+  return jsonSnapshot(e.status, { error: e.error, error_description: e.message }, {
+    ...NO_STORE,
+    ...(e.status === 401 ? { "www-authenticate": 'Basic realm="token", error="invalid_client"' } : {}),
+  });
+}
+
+/** The form parameters, each at most once (RFC 6749 §3.2: a repeated parameter is invalid_request). */
+export function parseTokenForm(body: string): URLSearchParams {
+  const params = new URLSearchParams(body);
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (seen.has(key)) throw new OAuthError(400, "invalid_request", `the parameter "${key}" is repeated`);
+    seen.add(key);
+  }
+  return params;
+}
+
+function grantedScope(requested: string | null, allowed: string): string {
+  const mine = new Set(allowed.split(" ").filter(Boolean));
+  if (!requested) return allowed;
+  const asked = requested.split(" ").filter(Boolean);
+  const refused = asked.filter((s) => !mine.has(s));
+  if (refused.length > 0) throw new OAuthError(400, "invalid_scope", `the client may not ask for ${refused.join(", ")}`);
+  return asked.join(" ");
+}
+
+/**
+ * `POST /{tenant}/oauth2/token`: the jwt-bearer grant (RFC 7523) and
+ * client_credentials, answering a JWT access token (RFC 9068) signed with the
+ * tenant's active key (or the client's own app key), or an RFC 6749 §5.2 error
+ * whose description says what to fix. Never a stack trace.
+ */
+export async function tokenEndpoint(slug: string, contentType: string | undefined, body: string, authorization: string | undefined): Promise<Snapshot> {
+  try {
+    const tenant = await publishedTenant(slug);
+    if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
+    if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
+      throw new OAuthError(400, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
+    }
+    const params = parseTokenForm(body);
+    const issuer = `${env().publicUrl}/${slug}`;
+    const tokenEndpointUrl = `${issuer}/oauth2/token`;
+    const grantType = params.get("grant_type");
+    if (!grantType) throw new OAuthError(400, "invalid_request", "grant_type is missing");
+    if (grantType !== JWT_BEARER && grantType !== "client_credentials") {
+      throw new OAuthError(400, "unsupported_grant_type", `grant_type "${grantType}" is not supported; use ${JWT_BEARER} or client_credentials`);
+    }
+    const client = await authenticateClient(tenant, params, authorization, { tokenEndpoint: tokenEndpointUrl, issuer });
+    if (!(JSON.parse(client.grantTypes) as string[]).includes(grantType)) {
+      throw new OAuthError(400, "unauthorized_client", `client "${client.clientId}" may not use the ${grantType} grant`);
+    }
+    const scope = grantedScope(params.get("scope"), client.scope);
+
+    let subject = client.clientId;
+    if (grantType === JWT_BEARER) {
+      const assertion = params.get("assertion");
+      if (!assertion) throw new OAuthError(400, "invalid_request", "assertion is missing");
+      let iss: unknown;
+      try {
+        iss = JSON.parse(Buffer.from(assertion.split(".")[1] ?? "", "base64url").toString("utf8")).iss;
+      } catch {
+        throw new OAuthError(400, "invalid_grant", "format: the assertion is not a signed JWT");
+      }
+      const row = typeof iss === "string" ? await db().identityProvider.findFirst({ where: { tenantId: tenant.id, name: iss } }) : null;
+      if (!row) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${String(iss)}" is registered in this tenant`);
+      if (!row.enabled) throw new OAuthError(400, "invalid_grant", `iss: the identity provider "${row.name}" is disabled`);
+      const result = await verifyAssertion(assertion, toIdpView(row));
+      if (!result.valid) throw new OAuthError(400, "invalid_grant", result.error ?? "the assertion is not valid");
+      const claims = result.claims!;
+      if (row.refuseJtiReuse) {
+        if (typeof claims.jti !== "string" || !claims.jti) throw new OAuthError(400, "invalid_grant", "jti: missing; this identity provider's assertions must each carry a jti");
+        if (!(await consumeJti(`idp:${row.id}`, claims.jti, claims.exp!))) throw new OAuthError(400, "invalid_grant", "jti: this assertion was already used");
+      }
+      subject = claims.sub!;
+    }
+
+    const now = Math.floor(Date.now() / 1000);
+    const appKey = await db().signingKey.count({ where: { tenantId: tenant.id, appId: client.clientId, state: "active" } });
+    const { jwt } = await signForTenant(
+      slug,
+      { iss: issuer, sub: subject, aud: issuer, client_id: client.clientId, ...(scope ? { scope } : {}), jti: randomUUID(), iat: now, exp: now + ACCESS_TOKEN_SECONDS },
+      { typ: "at+jwt", ...(appKey > 0 ? { appId: client.clientId } : {}) },
+    );
+    return jsonSnapshot(200, { access_token: jwt, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, ...(scope ? { scope } : {}) }, NO_STORE);
+  } catch (error) {
+    if (error instanceof OAuthError) return oauthError(error);
+    if (isAppError(error) && error.code === "conflict") {
+      return oauthError(new OAuthError(500, "server_error", "the tenant has no signing key that can sign now; an administrator must activate one"));
+    }
+    log().error({ err: error, tenant: slug }, "token endpoint failed");
+    return oauthError(new OAuthError(500, "server_error", "the token could not be issued; try again"));
+  }
+}
