@@ -22,7 +22,8 @@ export interface IdpKeySummary {
   certificateExpiry: string | null;
 }
 
-function summarizeKeys(keys: readonly Record<string, unknown>[]): IdpKeySummary[] {
+/** kid, kty, alg and certificate expiry of each key, for the console. */
+export function summarizeKeys(keys: readonly Record<string, unknown>[]): IdpKeySummary[] {
   return keys.map((k) => {
     let certificateExpiry: string | null = null;
     const x5c = Array.isArray(k.x5c) && typeof k.x5c[0] === "string" ? k.x5c[0] : null;

@@ -56,6 +56,9 @@ export default async function TenantPage({ params }: Props) {
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/config`}>
                 Configuration
               </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/identity-providers`}>
+                Identity providers
+              </Link>
             </span>
           }
         >
