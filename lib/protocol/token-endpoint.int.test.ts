@@ -155,4 +155,41 @@ describe("the token endpoint", () => {
       token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt"],
     });
   });
+
+  it("a storm of assertions with an unknown kid fetches the IdP's JWKS at most once per interval, also while it fails", async () => {
+    const s = await setup();
+    // Fill the cache, then send 200 assertions at once signed by a key the IdP does not publish.
+    expect((await post(s.tokenUrl, { grant_type: JWT_BEARER, assertion: await idpServer.sign({ ...s.claims, jti: uniq("j") }) }, { authorization: s.basic })).status).toBe(200);
+    const path = new URL(s.idp.jwksUri!).pathname;
+    const before = idpServer.requestsTo(path);
+    const stranger = await generateKeyPair("PS256");
+    const storm = async () =>
+      Promise.all(
+        Array.from({ length: 200 }, async () =>
+          post(
+            s.tokenUrl,
+            {
+              grant_type: JWT_BEARER,
+              assertion: await new SignJWT({ ...s.claims, jti: uniq("s") }).setProtectedHeader({ alg: "PS256", kid: "rolled-but-unknown" }).sign(stranger.privateKey),
+            },
+            { authorization: s.basic },
+          ),
+        ),
+      );
+    const wave1 = await storm();
+    expect(wave1.every((r) => r.status === 400 && String(r.body.error_description).startsWith("kid: "))).toBe(true);
+    await storm();
+    expect(idpServer.requestsTo(path) - before).toBeLessThanOrEqual(1);
+    idpServer.behave({ kind: "status", status: 500 });
+    try {
+      const failingBefore = idpServer.requestsTo(path);
+      await storm();
+      await storm();
+      expect(idpServer.requestsTo(path) - failingBefore).toBeLessThanOrEqual(1);
+      // Known keys keep working from the cache meanwhile.
+      expect((await post(s.tokenUrl, { grant_type: JWT_BEARER, assertion: await idpServer.sign({ ...s.claims, jti: uniq("j") }) }, { authorization: s.basic })).status).toBe(200);
+    } finally {
+      idpServer.behave({ kind: "jwks" });
+    }
+  });
 });
