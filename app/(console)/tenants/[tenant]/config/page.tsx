@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
@@ -38,11 +38,7 @@ export default async function ConfigPage({ params }: Props) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href={base} className="text-brand-700 underline">
-          Tenant {slug}
-        </Link>
-      </nav>
+      <Breadcrumb href={base}>Tenant {slug}</Breadcrumb>
       <PageHeader
         title="Configuration"
         description={

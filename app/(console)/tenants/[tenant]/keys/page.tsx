@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
@@ -48,11 +49,7 @@ export default async function KeysPage({ params }: Props) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href={base} className="text-brand-700 underline">
-          Tenant {slug}
-        </Link>
-      </nav>
+      <Breadcrumb href={base}>Tenant {slug}</Breadcrumb>
       <PageHeader
         title="Signing keys"
         description={

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
@@ -29,11 +29,7 @@ export default async function NewIdentityProviderPage({ params }: Props) {
   if (!tenant) notFound();
   const header = (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href={idpsHref(tenant.slug)} className="text-brand-700 underline">
-          Identity providers of {tenant.slug}
-        </Link>
-      </nav>
+      <Breadcrumb href={idpsHref(tenant.slug)}>Identity providers of {tenant.slug}</Breadcrumb>
       <PageHeader
         title="Register an identity provider"
         description="Its JWT assertions are exchanged for access tokens at this tenant's token endpoint (RFC 7523 jwt-bearer), verified with the keys you point at here."

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
@@ -31,11 +31,7 @@ export default async function NewKeyPage({ params }: Props) {
   const keysPath = `/tenants/${encodeURIComponent(slug)}/keys`;
   const header = (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href={keysPath} className="text-brand-700 underline">
-          Signing keys of {tenant.slug}
-        </Link>
-      </nav>
+      <Breadcrumb href={keysPath}>Signing keys of {tenant.slug}</Breadcrumb>
       <PageHeader
         title="Add a signing key"
         description={`Upload the bank's certificate and key, paste a private JWK, or generate a key. ${profile.label} allows ${profile.signingAlgs.join(", ")}. Preview first: nothing is stored until you save.`}
