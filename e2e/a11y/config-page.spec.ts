@@ -1,16 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "../fixtures/a11y";
 import { adminApi, unique } from "../fixtures/api";
-
-async function expectNoSeriousViolations(page: Page) {
-  // A button re-enabled after an action fades back to its colour; measure contrast once it has.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
-  const results = await new AxeBuilder({ page }).analyze();
-  const violations = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
 
 let slug: string;
 

@@ -53,6 +53,9 @@ export default async function TenantPage({ params }: Props) {
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/keys`}>
                 Signing keys
               </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/clients`}>
+                Clients
+              </Link>
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/config`}>
                 Configuration
               </Link>
