@@ -44,6 +44,9 @@ const env = {
   KEYWARD_BOOTSTRAP_ADMIN_EMAIL: "admin@keyward.test",
   KEYWARD_BOOTSTRAP_ADMIN_PASSWORD: "correct-horse-battery-staple-42",
   KEYWARD_BOOTSTRAP_API_TOKEN: "kw_e2e_bootstrap_token_0123456789abcdef0123",
+  // The specs' loopback JWKS servers listen on 127.0.0.2; every other private
+  // or loopback address stays refused, as in production.
+  KEYWARD_OUTBOUND_ALLOW: "127.0.0.2",
 };
 
 process.stdout.write(`[e2e-server] data dir ${dataDir}\n`);
