@@ -8,7 +8,6 @@ export function TenantEndpoints({ tenant }: { tenant: TenantView }) {
     ["discovery", "Discovery", tenant.discoveryUrl],
     ["jwks", "JWKS", tenant.jwksUri],
     ["token", "Token endpoint", tenant.tokenEndpoint],
-    ["registration", "Registration", tenant.registrationEndpoint],
   ] as const;
   return (
     <div className="space-y-3">
