@@ -137,25 +137,31 @@ function KeyForm({ source, slug, algs, label }: { source: Source; slug: string; 
   const id = (field: string) => `${source}-${field}`;
   const algOptions = algs.map((a) => ({ value: a, label: a }));
 
+  // The optional certificate field of the PEM and JWK tabs.
+  const certificateField = (hint: string, rows?: number) => (
+    <PemField
+      id={id("certificatePem")}
+      name="certificatePem"
+      label="Certificate (PEM, optional)"
+      value={certificatePem}
+      onChange={(v) => {
+        setCertificatePem(v);
+        changed();
+      }}
+      hint={hint}
+      error={errorFor("certificatePem")}
+      rows={rows}
+      placeholder="-----BEGIN CERTIFICATE-----"
+      accept=".pem,.crt,.cer,.txt"
+    />
+  );
+
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} onChange={changed} className="space-y-5" aria-label={`Add a key: ${label}`} noValidate>
       <input type="hidden" name="source" value={source} />
       {source === "pem" ? (
         <>
-          <PemField
-            id={id("certificatePem")}
-            name="certificatePem"
-            label="Certificate (PEM, optional)"
-            value={certificatePem}
-            onChange={(v) => {
-              setCertificatePem(v);
-              changed();
-            }}
-            hint="Paste it or drop the file here. The certificate, or its chain in any order."
-            error={errorFor("certificatePem")}
-            placeholder="-----BEGIN CERTIFICATE-----"
-            accept=".pem,.crt,.cer,.txt"
-          />
+          {certificateField("Paste it or drop the file here. The certificate, or its chain in any order.")}
           <PemField
             id={id("privateKeyPem")}
             name="privateKeyPem"
@@ -200,21 +206,7 @@ function KeyForm({ source, slug, algs, label }: { source: Source; slug: string; 
             placeholder='{"kty":"RSA","n":"…","e":"AQAB","d":"…"}'
             accept=".json,.jwk,.txt"
           />
-          <PemField
-            id={id("certificatePem")}
-            name="certificatePem"
-            label="Certificate (PEM, optional)"
-            value={certificatePem}
-            onChange={(v) => {
-              setCertificatePem(v);
-              changed();
-            }}
-            hint="The certificate issued for this key, or its chain in any order."
-            error={errorFor("certificatePem")}
-            rows={5}
-            placeholder="-----BEGIN CERTIFICATE-----"
-            accept=".pem,.crt,.cer,.txt"
-          />
+          {certificateField("The certificate issued for this key, or its chain in any order.", 5)}
         </>
       ) : null}
       <div className="grid gap-4 md:grid-cols-2">

@@ -192,6 +192,8 @@ test.describe("configuration page for lower roles", () => {
     await expect(page.getByTestId("config-import-viewer")).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();
+    // Let the sign-out finish its own navigation before the next one.
+    await expect(page).toHaveURL(/\/login/);
     await signInThroughPage(page, await createUser("operator"));
     await page.goto(`/tenants/${slug}/config`);
     await editImport(page, (doc) => {
