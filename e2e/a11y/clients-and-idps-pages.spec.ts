@@ -12,7 +12,7 @@ test.beforeAll(async () => {
   await api.dispose();
 });
 
-for (const path of ["clients", "identity-providers", "identity-providers/new"]) {
+for (const path of ["clients", "clients/new", "identity-providers", "identity-providers/new"]) {
   test(`/tenants/<t>/${path} has no serious or critical axe violations`, async ({ page }) => {
     await page.goto(`/tenants/${slug}/${path}`);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

@@ -1,0 +1,21 @@
+import type { ClientView } from "@/lib/clients/schemas";
+
+export const AUTH_METHOD_LABEL: Record<ClientView["tokenEndpointAuthMethod"], string> = {
+  client_secret_basic: "client_secret_basic — a secret, shown once",
+  private_key_jwt: "private_key_jwt — the client signs with its keys",
+};
+
+export const GRANT_TYPE_OPTIONS = [
+  { value: "client_credentials", label: "client_credentials" },
+  { value: "urn:ietf:params:oauth:grant-type:jwt-bearer", label: "jwt-bearer — exchanges assertions from an identity provider" },
+] as const;
+
+/** A grant type as the list shows it: the jwt-bearer URN without its long prefix. */
+export function shortGrantType(grant: string): string {
+  return grant.replace("urn:ietf:params:oauth:grant-type:", "");
+}
+
+/** The path of the client pages of a tenant in the console. */
+export function clientsHref(slug: string): string {
+  return `/tenants/${encodeURIComponent(slug)}/clients`;
+}
