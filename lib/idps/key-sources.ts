@@ -3,9 +3,8 @@ import { AppError } from "@/lib/errors";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
 import { splitPemBlocks } from "@/lib/crypto/pem-blocks";
 import { certificateJwkMembers, publicKeyJwk } from "@/lib/crypto/public-jwk";
-import { onlyPublicMembers } from "@/lib/protocol/jwks";
+import { onlyPublicMembers, privateMembersOf } from "@/lib/crypto/jwk-members";
 
-const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 function problem(path: string, message: string): AppError {
   return new AppError("validation_failed", `${path}: ${message}`, [{ path, message }]);
@@ -20,7 +19,7 @@ export function inlineJwks(jwks: { keys: Record<string, unknown>[] }): { keys: R
   const kids = new Set<string>();
   const keys = jwks.keys.map((jwk, i) => {
     const name = typeof jwk.kid === "string" ? `key "${jwk.kid}"` : `key ${i + 1}`;
-    const priv = PRIVATE_MEMBERS.filter((m) => m in jwk);
+    const priv = privateMembersOf(jwk);
     if (jwk.kty === "oct") throw problem(`jwks.keys.${i}`, `${name} is a symmetric key; an IdP's assertions must be verified with its public keys`);
     if (priv.length > 0) throw problem(`jwks.keys.${i}`, `${name} holds private members (${priv.join(", ")}); give the IdP's public keys only`);
     if (jwk.use === "enc") throw problem(`jwks.keys.${i}`, `${name} is an encryption key (use "enc"); assertions need signature keys`);

@@ -8,6 +8,7 @@
  * warning, as RFC 7517 §5 asks, so one odd key does not take the IdP down.
  */
 import { createPublicKey, type JsonWebKey } from "node:crypto";
+import { onlyPublicMembers, privateMembersOf } from "@/lib/crypto/jwk-members";
 import { JwksFetchError } from "./jwks-fetch-error";
 import { isPublicKeyJwsAlg, isSignatureKeyType, keyFitsAlg } from "./jws-algorithms";
 
@@ -35,11 +36,6 @@ export interface ValidatedJwks {
   warnings: string[];
 }
 
-// Every private member of RFC 7518 §6 and RFC 8037, plus ML-DSA's "priv".
-const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"] as const;
-
-// Copied by name: nothing unknown is ever passed on (oidc-provider's stripPrivate idea).
-const PUBLIC_MEMBERS = ["kty", "kid", "use", "alg", "key_ops", "n", "e", "crv", "x", "y", "x5c", "x5t", "x5t#S256", "x5u"] as const;
 
 const MIN_RSA_BITS = 2048;
 
@@ -72,7 +68,7 @@ export function validateJwks(document: unknown, uri: string): ValidatedJwks {
   }
   keys.forEach((jwk: unknown, index) => {
     if (!isObject(jwk)) return;
-    const found = PRIVATE_MEMBERS.filter((member) => member in jwk);
+    const found = privateMembersOf(jwk);
     if (found.length > 0) {
       throw new JwksFetchError(
         "private_key_in_jwks",
@@ -130,7 +126,5 @@ function describe(jwk: Record<string, unknown>): string {
 }
 
 function publicMembers(jwk: Record<string, unknown>): RemoteJwk {
-  const out: Record<string, unknown> = {};
-  for (const member of PUBLIC_MEMBERS) if (jwk[member] !== undefined) out[member] = jwk[member];
-  return out as unknown as RemoteJwk;
+  return onlyPublicMembers(jwk) as unknown as RemoteJwk;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db } from "@/lib/db";
+import { onlyPublicMembers } from "@/lib/crypto/jwk-members";
 import { publishedTenant, snapshot, type Snapshot } from "@/lib/protocol/published-state";
 
 /** States whose keys are in the JWKS: relying parties must be able to verify with them. */
@@ -40,13 +41,4 @@ export async function jwksSnapshot(slug: string, appId?: string): Promise<Snapsh
       "access-control-allow-origin": "*",
     });
   });
-}
-
-const PUBLIC_MEMBERS = new Set(["kty", "kid", "use", "alg", "key_ops", "n", "e", "crv", "x", "y", "x5c", "x5t", "x5t#S256", "x5u"]);
-
-/** An allow-list of the public JWK members (RFC 7517, 7518, 8037). */
-export function onlyPublicMembers(jwk: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(jwk)) if (PUBLIC_MEMBERS.has(k)) out[k] = v;
-  return out;
 }

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { requireRole, type Actor } from "@/lib/auth/roles";
-import { onlyPublicMembers } from "@/lib/protocol/jwks";
+import { onlyPublicMembers } from "@/lib/crypto/jwk-members";
 import { CONFIG_FORMAT, type TenantConfig } from "@/lib/tenants/config-schema";
 import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
 import type { SigningKeyView } from "@/lib/keys/schemas";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { onlyPublicMembers } from "./jwks";
+import { onlyPublicMembers } from "./jwk-members";
 
 const PRIVATE = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 const PUBLIC = ["kty", "kid", "use", "alg", "n", "e", "crv", "x", "y", "x5c", "x5t", "x5t#S256"];
