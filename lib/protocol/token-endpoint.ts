@@ -94,11 +94,11 @@ export async function tokenEndpoint(slug: string, contentType: string | undefine
     }
 
     const now = Math.floor(Date.now() / 1000);
-    const appKey = await db().signingKey.count({ where: { tenantId: tenant.id, appId: client.clientId, state: "active" } });
     const { jwt } = await signForTenant(
       slug,
       { iss: issuer, sub: subject, aud: issuer, client_id: client.clientId, ...(scope ? { scope } : {}), jti: randomUUID(), iat: now, exp: now + ACCESS_TOKEN_SECONDS },
-      { typ: "at+jwt", ...(appKey > 0 ? { appId: client.clientId } : {}) },
+      // The client's own app key when it has one, else the tenant's.
+      { typ: "at+jwt", appId: client.clientId, fallbackToTenant: true },
     );
     return jsonSnapshot(200, { access_token: jwt, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, ...(scope ? { scope } : {}) }, NO_STORE);
   } catch (error) {
