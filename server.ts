@@ -9,6 +9,7 @@ import { bootstrap } from "@/lib/bootstrap";
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "@/lib/request-meta";
 import { VERSION } from "@/lib/version";
 import { handleProtocolRequest } from "@/lib/protocol/router";
+import { startScheduler } from "@/lib/rotation/scheduler";
 
 /**
  * Keyward's server: one process, one port. It prepares the database, then
@@ -82,6 +83,9 @@ async function main() {
     }
     process.stdout.write(`${lines.join("\n")}\n\n`);
   });
+  // Key rotation runs in the app unless the deployment runs `keyward rotate-tick` from cron.
+  const scheduler = e.scheduler ? startScheduler(e.schedulerIntervalMs) : undefined;
+  if (scheduler) logger.info({ holder: scheduler.holder, intervalMs: e.schedulerIntervalMs }, "rotation scheduler started");
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -89,7 +93,7 @@ async function main() {
     closing = true;
     logger.info({ signal }, "shutting down");
     server.close(() => {
-      void disconnectDb().finally(() => process.exit(0));
+      void (scheduler?.stop() ?? Promise.resolve()).then(() => disconnectDb()).finally(() => process.exit(0));
     });
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 5000).unref();

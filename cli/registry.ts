@@ -3,6 +3,7 @@ import { adminCreateCommand } from "@/cli/commands/admin";
 import { bootstrapCommand } from "@/cli/commands/bootstrap";
 import { kekCheckCommand, kekRotateCommand } from "@/cli/commands/kek";
 import { migrateCommand } from "@/cli/commands/migrate";
+import { rotateTickCommand } from "@/cli/commands/rotate";
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from "@/cli/commands/token";
 import { userListCommand, userResetPasswordCommand, userUnlockCommand } from "@/cli/commands/user";
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   tokenListCommand,
   kekCheckCommand,
   kekRotateCommand,
+  rotateTickCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -51,6 +51,8 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  KEYWARD_SCHEDULER: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
+  KEYWARD_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
 });
 
 export interface Env {
@@ -73,6 +75,9 @@ export interface Env {
   sessionMaxAgeSeconds: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Whether this process runs the rotation scheduler (off: run `keyward rotate-tick` from cron). */
+  scheduler: boolean;
+  schedulerIntervalMs: number;
   /** Whether cookies must be Secure (the public URL is https). */
   secureCookies: boolean;
 }
@@ -145,6 +150,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sessionMaxAgeSeconds: e.KEYWARD_SESSION_MAX_AGE_SECONDS,
     trustProxy: e.KEYWARD_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    scheduler: e.KEYWARD_SCHEDULER === "on",
+    schedulerIntervalMs: e.KEYWARD_SCHEDULER_INTERVAL_MS,
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

@@ -26,6 +26,9 @@ import {
   revokeKeySchema,
   signingKeySchema,
 } from "@/lib/keys/schemas";
+import { rotationPolicyInputSchema, rotationPolicySchema } from "@/lib/rotation/policy";
+import { rotateInputSchema, rotationResultSchema } from "@/lib/rotation/rotate";
+import { rotationStatusSchema } from "@/lib/rotation/status";
 
 /**
  * The admin REST API's contract: every /api/v1 route, its role, its input and its
@@ -167,8 +170,31 @@ export const contract = {
   },
   revokeKey: {
     method: "POST", path: "/api/v1/tenants/{tenant}/keys/{kid}/revoke", tag: "keys", role: "operator",
-    summary: "Revoke a compromised key: out of the JWKS at once, private part destroyed", params: keyParams, body: revokeKeySchema,
-    success: { status: 200, schema: signingKeySchema },
+    summary: "Revoke a compromised key: out of the JWKS at once, private part destroyed; the active key needs a replacement (replacementKid or generateReplacement)",
+    params: keyParams, body: revokeKeySchema,
+    success: { status: 200, schema: signingKeySchema.extend({ replacedBy: z.string().nullable().describe("The key that signs instead, when the active key was revoked") }) },
+  },
+  rotate: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/rotate", tag: "rotation", role: "operator",
+    summary: "Rotate now: stage the next key (generated, or a staged key by kid), published at once and signing after the propagation time",
+    params: slug, body: rotateInputSchema,
+    success: { status: 202, schema: rotationResultSchema },
+  },
+  getRotation: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/rotation", tag: "rotation", role: "viewer",
+    summary: "The rotation picture: active key per scope, planned events, warnings, the timeline, and what rotating now would do",
+    params: slug,
+    success: { status: 200, schema: rotationStatusSchema },
+  },
+  getRotationPolicy: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/rotation-policy", tag: "rotation", role: "viewer",
+    summary: "The tenant's rotation policy, with warnings about it", params: slug,
+    success: { status: 200, schema: rotationPolicySchema },
+  },
+  updateRotationPolicy: {
+    method: "PUT", path: "/api/v1/tenants/{tenant}/rotation-policy", tag: "rotation", role: "admin",
+    summary: "Change the rotation policy (fields left out keep their value)", params: slug, body: rotationPolicyInputSchema,
+    success: { status: 200, schema: rotationPolicySchema },
   },
   listIdps: {
     method: "GET", path: "/api/v1/tenants/{tenant}/identity-providers", tag: "identity-providers", role: "viewer",

@@ -1,17 +1,22 @@
 import { db, type Tx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { activateKeySchema } from "@/lib/keys/schemas";
-import { assertCertificateValid, keyForUpdate, keySummary, stateConflict, type SigningKeyRow } from "@/lib/keys/key-row";
+import { keyForUpdate, keySummary, toLifecycleKey, type SigningKeyRow } from "@/lib/keys/key-row";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
 import { toKeyView } from "@/lib/keys/key-view";
 import type { SigningKeyView } from "@/lib/keys/schemas";
+import { activationRefusal, propagatedAt, removalAt, type RotationPolicy } from "@/lib/rotation/lifecycle";
+import { policyOf } from "@/lib/rotation/policy";
 
 /**
  * Makes a key the one that signs for its tenant (or app), retiring the key that
- * signed before: it stays published, so tokens it signed still verify. A key
- * whose certificate is expired or not yet valid never becomes active.
+ * signed before: it stays published for the retention time, so tokens it
+ * signed still verify. A staged key must have been published for the
+ * propagation time first (409), unless the activation is forced with a reason.
+ * A key whose certificate is expired or not yet valid never becomes active.
  */
 export async function activateSigningKey(actor: Actor, slug: string, kid: string, input: unknown = {}): Promise<SigningKeyView> {
   requireRole(actor, "operator");
@@ -19,39 +24,57 @@ export async function activateSigningKey(actor: Actor, slug: string, kid: string
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);
-    return activateInTx(tx, actor, { id: tenant.id, slug }, key, data.force ? { reason: data.reason ?? null } : undefined);
+    return activateInTx(tx, actor, { id: tenant.id, slug, policy: policyOf(tenant) }, key, data.force ? { reason: data.reason! } : undefined);
   });
   publishNow(slug);
   return toKeyView(row);
 }
 
+export interface TenantScope {
+  id: string;
+  slug: string;
+  policy: RotationPolicy;
+}
+
 /**
- * The activation itself, inside the caller's transaction: checks the key can
- * sign, retires the scope's active key, activates this one, audits.
+ * The activation itself, inside the caller's transaction (which holds the
+ * tenant's lock): checks the lifecycle rules, retires the scope's active key
+ * (planning its removal after the retention), activates this one, audits.
  */
 export async function activateInTx(
   tx: Tx,
   actor: Actor,
-  tenant: { id: string; slug: string },
+  tenant: TenantScope,
   key: SigningKeyRow,
-  forced?: { reason: string | null },
+  forced?: { reason: string },
+  now = new Date(),
 ): Promise<SigningKeyRow> {
   if (key.state === "active") return key;
-  if (key.state !== "staged" && key.state !== "retired") throw stateConflict(key, "only a staged or retired key can be activated");
-  if (!key.privateKeySealed) throw stateConflict(key, "its private key is gone");
-  assertCertificateValid(key);
-  const now = new Date();
   const previous = await tx.signingKey.findFirst({ where: { tenantId: tenant.id, appId: key.appId, state: "active" } });
+  const refusal = activationRefusal(toLifecycleKey(key), { now, policy: tenant.policy, scopeHasActive: previous !== null, force: forced !== undefined });
+  if (refusal) throw new AppError("conflict", `key "${key.kid}" cannot be activated: ${refusal}`);
+  // Forced before its time: remembered on the key and shown on the dashboard.
+  const early = forced && previous && key.state === "staged" && propagatedAt(key.createdAt, tenant.policy) > now ? forced.reason : null;
   // Retire first: the database allows one active key per scope at a time.
-  if (previous) await tx.signingKey.update({ where: { id: previous.id }, data: { state: "retired", retiredAt: now } });
-  const activated = await tx.signingKey.update({ where: { id: key.id }, data: { state: "active", activatedAt: now, retiredAt: null } });
+  if (previous) {
+    await tx.signingKey.update({ where: { id: previous.id }, data: { state: "retired", retiredAt: now, removesAt: removalAt(now, tenant.policy) } });
+  }
+  const activated = await tx.signingKey.update({
+    where: { id: key.id },
+    data: { state: "active", activatedAt: now, retiredAt: null, removesAt: null, activatesAt: null, forcedReason: early },
+  });
   await bumpPublishVersion(tx, tenant.id);
   await recordAudit(tx, actor, {
     action: "key.activate",
     target: { type: "signing_key", id: key.kid },
     tenantSlug: tenant.slug,
     before: { ...keySummary(key), previousActiveKid: previous?.kid ?? null },
-    after: { ...keySummary(activated), retiredKid: previous?.kid ?? null, ...(forced ? { forced: true, reason: forced.reason } : {}) },
+    after: {
+      ...keySummary(activated),
+      retiredKid: previous?.kid ?? null,
+      retiredKeyRemovesAt: previous ? removalAt(now, tenant.policy).toISOString() : null,
+      ...(forced ? { forced: true, reason: forced.reason, beforePropagation: early !== null } : {}),
+    },
   });
   return activated;
 }

@@ -1,6 +1,7 @@
 import type { Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/sqlite/client";
+import type { LifecycleKey } from "@/lib/rotation/lifecycle";
 
 export type SigningKeyRow = Prisma.SigningKeyGetPayload<object>;
 
@@ -40,4 +41,24 @@ export function assertCertificateValid(key: Pick<SigningKeyRow, "kid" | "certNot
 /** The AAD a key's private part is sealed with: the ciphertext only opens as this key's. */
 export function signingKeyAad(tenantId: string, kid: string): string {
   return `signing-key:${tenantId}:${kid}`;
+}
+
+/** The fields of a key row the lifecycle rules read. */
+export function toLifecycleKey(k: SigningKeyRow): LifecycleKey {
+  return {
+    kid: k.kid,
+    state: k.state,
+    appId: k.appId,
+    source: k.source,
+    createdAt: k.createdAt,
+    activatedAt: k.activatedAt,
+    retiredAt: k.retiredAt,
+    activatesAt: k.activatesAt,
+    removesAt: k.removesAt,
+    certNotBefore: k.certNotBefore,
+    certNotAfter: k.certNotAfter,
+    certSubject: k.certSubject,
+    certIssuer: k.certIssuer,
+    hasPrivateKey: k.privateKeySealed !== null,
+  };
 }

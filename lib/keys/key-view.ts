@@ -54,5 +54,8 @@ export function toKeyView(row: SigningKeyRow): SigningKeyView {
     removedAt: row.removedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     revokeReason: row.revokeReason,
+    activatesAt: row.activatesAt?.toISOString() ?? null,
+    removesAt: row.removesAt?.toISOString() ?? null,
+    forcedReason: row.forcedReason,
   };
 }

@@ -19,7 +19,7 @@ import { signForTenant } from "@/lib/keys/sign";
 import { signingKeyAad } from "@/lib/keys/key-row";
 import { jwksSnapshot } from "@/lib/protocol/jwks";
 import { PASSPHRASE, setUpOpensslFixtures } from "@/lib/crypto/test-openssl-fixtures";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, backdateKey, uniq } from "@/tests/integration/helpers";
 
 const OPERATOR = actorWith("operator");
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
@@ -109,8 +109,15 @@ describe("signing keys", () => {
     const signed1 = await signForTenant(slug, { sub: "a" });
     expect(signed1.kid).toBe(first.kid);
     const second = await addSigningKey(OPERATOR, slug, { source: "generate", alg: "PS256" });
+    // Published a moment ago: relying parties may not have it, so it may not sign yet.
+    await expect(activateSigningKey(OPERATOR, slug, second.kid)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/propagation time ends at/) });
+    await expect(activateSigningKey(OPERATOR, slug, second.kid, { force: true })).rejects.toMatchObject({ fieldErrors: [{ path: "reason" }] });
+    await backdateKey(slug, second.kid);
     const activated = await activateSigningKey(OPERATOR, slug, second.kid);
-    expect(activated.state).toBe("active");
+    expect(activated).toMatchObject({ state: "active", forcedReason: null });
+    const retired = (await listSigningKeys(actorWith("viewer"), slug)).find((k) => k.kid === first.kid)!;
+    // The retired key stays published for the retention (7 days by default).
+    expect(Date.parse(retired.removesAt!) - Date.parse(retired.retiredAt!)).toBe(7 * 86_400_000);
     const states = Object.fromEntries((await listSigningKeys(actorWith("viewer"), slug)).map((k) => [k.kid, k.state]));
     expect(states).toEqual({ [first.kid]: "retired", [second.kid]: "active" });
     const published = await jwks(slug);

@@ -1,32 +1,38 @@
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
-import { keyForUpdate, keySummary, stateConflict } from "@/lib/keys/key-row";
+import { keyForUpdate, keySummary, stateConflict, toLifecycleKey, type SigningKeyRow } from "@/lib/keys/key-row";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
 import { toKeyView } from "@/lib/keys/key-view";
 import type { SigningKeyView } from "@/lib/keys/schemas";
+import { removalRefusal } from "@/lib/rotation/lifecycle";
 
 /**
  * Removes a staged or retired key: it leaves the JWKS and its private part is
  * destroyed; the record stays for the audit trail. The active key cannot be
- * removed.
+ * removed, nor a retired key that signed before its retention has passed.
  */
 export async function removeSigningKey(actor: Actor, slug: string, kid: string): Promise<SigningKeyView> {
   requireRole(actor, "operator");
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);
-    if (key.state === "removed") return key;
-    if (key.state === "active") throw stateConflict(key, "activate another key first; the active key cannot be removed");
-    if (key.state === "revoked") throw stateConflict(key, "it is already gone from the JWKS");
-    const removed = await tx.signingKey.update({
-      where: { id: key.id },
-      data: { state: "removed", removedAt: new Date(), privateKeySealed: null },
-    });
-    await bumpPublishVersion(tx, tenant.id);
-    await recordAudit(tx, actor, { action: "key.remove", target: { type: "signing_key", id: kid }, tenantSlug: slug, before: keySummary(key), after: keySummary(removed) });
-    return removed;
+    return removeInTx(tx, actor, { id: tenant.id, slug }, key);
   });
   publishNow(slug);
   return toKeyView(row);
+}
+
+/** The removal inside the caller's transaction (the scheduler's too). */
+export async function removeInTx(tx: Tx, actor: Actor, tenant: { id: string; slug: string }, key: SigningKeyRow, now = new Date()): Promise<SigningKeyRow> {
+  if (key.state === "removed") return key;
+  const refusal = removalRefusal(toLifecycleKey(key), now);
+  if (refusal) throw stateConflict(key, refusal);
+  const removed = await tx.signingKey.update({
+    where: { id: key.id },
+    data: { state: "removed", removedAt: now, privateKeySealed: null, activatesAt: null },
+  });
+  await bumpPublishVersion(tx, tenant.id);
+  await recordAudit(tx, actor, { action: "key.remove", target: { type: "signing_key", id: key.kid }, tenantSlug: tenant.slug, before: keySummary(key), after: keySummary(removed) });
+  return removed;
 }

@@ -1,7 +1,8 @@
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
-import { keyForUpdate, keySummary, stateConflict } from "@/lib/keys/key-row";
+import { keyForUpdate, keySummary, stateConflict, toLifecycleKey } from "@/lib/keys/key-row";
+import { retireRefusal } from "@/lib/rotation/lifecycle";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
 import { toKeyView } from "@/lib/keys/key-view";
 import type { SigningKeyView } from "@/lib/keys/schemas";
@@ -18,9 +19,10 @@ export async function retireSigningKey(actor: Actor, slug: string, kid: string):
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);
     if (key.state === "retired") return key;
-    if (key.state === "active") throw stateConflict(key, "activate the key that replaces it; that retires this one");
-    if (key.state !== "staged") throw stateConflict(key, "only a staged key can be retired");
-    const retired = await tx.signingKey.update({ where: { id: key.id }, data: { state: "retired", retiredAt: new Date() } });
+    const refusal = retireRefusal(toLifecycleKey(key));
+    if (refusal) throw stateConflict(key, refusal);
+    // It never signed: nothing to wait for before it may be removed (and a planned activation is cancelled).
+    const retired = await tx.signingKey.update({ where: { id: key.id }, data: { state: "retired", retiredAt: new Date(), activatesAt: null } });
     await bumpPublishVersion(tx, tenant.id);
     await recordAudit(tx, actor, { action: "key.retire", target: { type: "signing_key", id: kid }, tenantSlug: slug, before: keySummary(key), after: keySummary(retired) });
     return retired;

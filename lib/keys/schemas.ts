@@ -69,12 +69,24 @@ export const attachCertificateSchema = z
 export const activateKeySchema = z
   .object({
     force: z.boolean().default(false).describe("Activate although relying parties may not have fetched the key yet"),
-    reason: z.string().trim().max(500).optional(),
+    reason: z.string().trim().max(500, "must be at most 500 characters").optional().describe("Why the activation is forced (required with force; audited)"),
+  })
+  .refine((v) => !v.force || (v.reason !== undefined && v.reason.length >= 3), {
+    path: ["reason"],
+    message: "say why the activation is forced (at least 3 characters): it is audited and shown on the dashboard",
   })
   .meta({ id: "ActivateKey" });
 
 export const revokeKeySchema = z
-  .object({ reason: z.string().trim().min(3, "say why the key is revoked").max(500) })
+  .object({
+    reason: z.string().trim().min(3, "say why the key is revoked").max(500, "must be at most 500 characters"),
+    replacementKid: kidSchema.optional().describe("Revoking the active key: the staged key that signs from now on"),
+    generateReplacement: z.boolean().optional().describe("Revoking the active key: generate a new key that signs from now on"),
+  })
+  .refine((v) => !(v.replacementKid && v.generateReplacement), {
+    path: ["replacementKid"],
+    message: "name a staged key or ask for a generated one, not both",
+  })
   .meta({ id: "RevokeKey" });
 
 const certificateSchema = z.object({
@@ -116,6 +128,9 @@ export const signingKeySchema = z
     removedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
     revokeReason: z.string().nullable(),
+    activatesAt: z.string().nullable().describe("Planned activation (a rotation in progress)"),
+    removesAt: z.string().nullable().describe("When a retired key leaves the JWKS (end of retention)"),
+    forcedReason: z.string().nullable().describe("Why the key was activated before its propagation time had passed"),
   })
   .meta({ id: "SigningKey" });
 export type SigningKeyView = z.infer<typeof signingKeySchema>;

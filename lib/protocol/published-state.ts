@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { POLL_MS } from "@/lib/protocol/poll-interval";
 
 /**
  * What the public endpoints serve is kept in memory, per process, and rebuilt
@@ -15,7 +16,7 @@ import { db } from "@/lib/db";
  * State lives on `globalThis`: the custom server and Next's server bundle load
  * this module separately in one process and must share it.
  */
-export const POLL_MS = 1000;
+export { POLL_MS };
 const MAX_SNAPSHOTS = 10_000;
 
 export interface TenantInfo {
@@ -24,6 +25,7 @@ export interface TenantInfo {
   name: string;
   profile: string;
   jwksMaxAgeSeconds: number;
+  accessTokenTtlSeconds: number;
   publishVersion: number;
 }
 
@@ -53,7 +55,7 @@ function state(): State {
 async function loadTenants(): Promise<void> {
   const s = state();
   const rows = await db().tenant.findMany({
-    select: { id: true, slug: true, name: true, profile: true, jwksMaxAgeSeconds: true, publishVersion: true },
+    select: { id: true, slug: true, name: true, profile: true, jwksMaxAgeSeconds: true, accessTokenTtlSeconds: true, publishVersion: true },
   });
   const next = new Map(rows.map((r) => [r.slug, r]));
   const previous = s.tenants;

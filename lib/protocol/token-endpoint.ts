@@ -13,7 +13,6 @@ import { jsonSnapshot } from "@/lib/protocol/jwks";
 import type { Snapshot } from "@/lib/protocol/published-state";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-const ACCESS_TOKEN_SECONDS = 300;
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 function oauthError(e: OAuthError): Snapshot {
@@ -96,11 +95,11 @@ export async function tokenEndpoint(slug: string, contentType: string | undefine
     const now = Math.floor(Date.now() / 1000);
     const { jwt } = await signForTenant(
       slug,
-      { iss: issuer, sub: subject, aud: issuer, client_id: client.clientId, ...(scope ? { scope } : {}), jti: randomUUID(), iat: now, exp: now + ACCESS_TOKEN_SECONDS },
+      { iss: issuer, sub: subject, aud: issuer, client_id: client.clientId, ...(scope ? { scope } : {}), jti: randomUUID(), iat: now, exp: now + tenant.accessTokenTtlSeconds },
       // The client's own app key when it has one, else the tenant's.
       { typ: "at+jwt", appId: client.clientId, fallbackToTenant: true },
     );
-    return jsonSnapshot(200, { access_token: jwt, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, ...(scope ? { scope } : {}) }, NO_STORE);
+    return jsonSnapshot(200, { access_token: jwt, token_type: "Bearer", expires_in: tenant.accessTokenTtlSeconds, ...(scope ? { scope } : {}) }, NO_STORE);
   } catch (error) {
     if (error instanceof OAuthError) return oauthError(error);
     if (isAppError(error) && error.code === "conflict") {

@@ -7,6 +7,8 @@ import { KeyInputError } from "@/lib/crypto/key-input-error";
 import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
 import { allowedAlgs, insertPreparedKey } from "@/lib/keys/add-key";
 import { activateInTx } from "@/lib/keys/activate-key";
+import { propagatedAt } from "@/lib/rotation/lifecycle";
+import { policyOf } from "@/lib/rotation/policy";
 import type { SigningKeyRow } from "@/lib/keys/key-row";
 import { invalidateTenant } from "@/lib/protocol/published-state";
 import { existingKeyEntrySchema, newKeyEntrySchema, tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
@@ -128,7 +130,11 @@ export async function importTenantConfig(
     else if (scopeOf !== w.scope) problems.push({ path: w.path, message: `key "${w.kid}" belongs to ${scopeOf ? `app "${scopeOf}"` : "the tenant"}, not ${w.scope ? `app "${w.scope}"` : "the tenant"}` });
     else if (existing && existing.state !== "staged" && existing.state !== "retired") problems.push({ path: w.path, message: `key "${w.kid}" is ${existing.state} and cannot sign` });
     else if (expires && expires <= new Date()) problems.push({ path: w.path, message: `key "${w.kid}" has an expired certificate and cannot sign` });
-    else {
+    else if (current && (!existing || (existing.state === "staged" && propagatedAt(existing.createdAt, policyOf(tenant)) > new Date()))) {
+      // Relying parties must have the new key before it signs (the rotation policy's propagation).
+      const ready = propagatedAt(existing?.createdAt ?? new Date(), policyOf(tenant));
+      problems.push({ path: w.path, message: `key "${w.kid}" cannot sign before ${ready.toISOString()}: relying parties may not have fetched it yet; import it staged now and choose it then, or rotate to it` });
+    } else {
       activations.push({ kid: w.kid, isNew: !existing });
       changes.push({ path: w.path, change: "set", before: current?.kid ?? null, after: w.kid });
     }
@@ -148,7 +154,7 @@ export async function importTenantConfig(
     for (const a of added) inserted.set(a.prepared.kid, await insertPreparedKey(tx, actor, scope, a.prepared, { appId: a.appId, source: "import" }));
     for (const act of activations) {
       const key = inserted.get(act.kid) ?? (await tx.signingKey.findUniqueOrThrow({ where: { tenantId_kid: { tenantId: tenant.id, kid: act.kid } } }));
-      await activateInTx(tx, actor, scope, key);
+      await activateInTx(tx, actor, { ...scope, policy: policyOf(tenant) }, key);
     }
     await recordAudit(tx, actor, { action: "tenant.config_import", target: { type: "tenant", id: slug }, tenantSlug: slug, after: { changes } });
   });

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import type { AppError } from "@/lib/errors";
 import { createTenant } from "@/lib/tenants/tenants";
 import { exportTenantConfig } from "@/lib/tenants/config-export";
 import { importTenantConfig } from "@/lib/tenants/config-import";
@@ -8,7 +9,7 @@ import { addSigningKey } from "@/lib/keys/add-key";
 import { activateSigningKey } from "@/lib/keys/activate-key";
 import { listSigningKeys } from "@/lib/keys/list-keys";
 import { jwksSnapshot } from "@/lib/protocol/jwks";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, backdateKey, uniq } from "@/tests/integration/helpers";
 
 const OPERATOR = actorWith("operator");
 
@@ -17,6 +18,8 @@ async function tenantWithTwoKeys() {
   const active = await addSigningKey(OPERATOR, slug, { source: "generate" });
   await activateSigningKey(OPERATOR, slug, active.kid);
   const staged = await addSigningKey(OPERATOR, slug, { source: "generate", kid: "directory-issued-kid" });
+  // Published long enough ago that relying parties have it: it may sign.
+  await backdateKey(slug, staged.kid);
   return { slug, active: active.kid, staged: staged.kid };
 }
 
@@ -31,10 +34,7 @@ describe("tenant configuration export and import", () => {
       tenant: { slug, name: "Config Bank", profile: "ob-uk", jwksMaxAgeSeconds: 300 },
       signing: { activeKid: active, apps: {} },
     });
-    expect(config.signingKeys.map((k) => [k.kid, k.state])).toEqual([
-      [active, "active"],
-      [staged, "staged"],
-    ]);
+    expect(Object.fromEntries(config.signingKeys.map((k) => [k.kid, k.state]))).toEqual({ [active]: "active", [staged]: "staged" });
     const text = JSON.stringify(config);
     expect(text).not.toMatch(/PRIVATE KEY|"(d|p|q|dp|dq|qi|k)":/);
   });
@@ -58,12 +58,20 @@ describe("tenant configuration export and import", () => {
     const { slug } = await tenantWithTwoKeys();
     const jwk = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "brazil-directory-kid" };
     const config = await exportTenantConfig(ADMIN, slug);
-    const result = await importTenantConfig(OPERATOR, slug, {
+    // A key nobody has fetched yet may not sign at once: the import says when it may.
+    const early = (await importTenantConfig(OPERATOR, slug, {
       ...config,
       signingKeys: [...config.signingKeys, { jwk }],
       signing: { ...config.signing, activeKid: "brazil-directory-kid" },
-    });
-    expect(result.changes.map((c) => c.path)).toEqual(["signingKeys.brazil-directory-kid", "signing.activeKid"]);
+    }).catch((e: unknown) => e)) as AppError;
+    expect(early.fieldErrors).toEqual([{ path: "signing.activeKid", message: expect.stringMatching(/cannot sign before .*relying parties may not have fetched it yet/) }]);
+    expect((await states(slug))["brazil-directory-kid"]).toBeUndefined();
+    const staged = await importTenantConfig(OPERATOR, slug, { ...config, signingKeys: [...config.signingKeys, { jwk }] });
+    expect(staged.changes.map((c) => c.path)).toEqual(["signingKeys.brazil-directory-kid"]);
+    expect((await states(slug))["brazil-directory-kid"]).toBe("staged");
+    await backdateKey(slug, "brazil-directory-kid");
+    const result = await importTenantConfig(OPERATOR, slug, { ...config, signing: { ...config.signing, activeKid: "brazil-directory-kid" } });
+    expect(result.changes.map((c) => c.path)).toEqual(["signing.activeKid"]);
     expect((await states(slug))["brazil-directory-kid"]).toBe("active");
     const after = JSON.stringify(await exportTenantConfig(ADMIN, slug));
     expect(after).toContain("brazil-directory-kid");

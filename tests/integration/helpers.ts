@@ -78,3 +78,14 @@ export async function withFreshDatabase<T>(fn: (url: string) => Promise<T>): Pro
     await cleanup();
   }
 }
+
+/**
+ * Moves a key's publication back in time by `seconds`, as if it had been in
+ * the JWKS that long (so its propagation time has passed without waiting).
+ */
+export async function backdateKey(slug: string, kid: string, seconds = 3 * 86_400): Promise<void> {
+  const { db } = await import("@/lib/db");
+  const tenant = await db().tenant.findUniqueOrThrow({ where: { slug } });
+  const key = await db().signingKey.findUniqueOrThrow({ where: { tenantId_kid: { tenantId: tenant.id, kid } } });
+  await db().signingKey.update({ where: { id: key.id }, data: { createdAt: new Date(key.createdAt.getTime() - seconds * 1000) } });
+}
