@@ -78,7 +78,7 @@ export async function insertPreparedKey(
   actor: Actor,
   tenant: { id: string; slug: string },
   prepared: PreparedSigningKey,
-  options: { appId: string | null; source: string },
+  options: { appId: string | null; source: string; now?: Date },
 ): Promise<SigningKeyRow> {
   const existing = await tx.signingKey.findUnique({ where: { tenantId_kid: { tenantId: tenant.id, kid: prepared.kid } } });
   if (existing) throw kidTaken(prepared.kid, existing.state);
@@ -101,6 +101,8 @@ export async function insertPreparedKey(
       certNotAfter: prepared.certificate ? new Date(prepared.certificate.notAfter) : null,
       certSha256: prepared.certificate?.sha256Fingerprint ?? null,
       createdBy: actor.label,
+      // Its publication time: the rotation plan counts propagation from here.
+      ...(options.now ? { createdAt: options.now } : {}),
     },
   });
   await bumpPublishVersion(tx, tenant.id);

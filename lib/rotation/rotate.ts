@@ -89,7 +89,7 @@ export async function rotateInTx(
     if (!found.privateKeySealed) throw stateConflict(found, "its private key is gone");
     next = found;
   } else {
-    next = await insertPreparedKey(tx, actor, scope, what.prepared!, { appId: what.appId, source: "generate" });
+    next = await insertPreparedKey(tx, actor, scope, what.prepared!, { appId: what.appId, source: "generate", now });
   }
   const plan = planRotation(now, scope.policy, active ? { kid: active.kid } : null, next.createdAt);
   // A certificate must be valid when the key starts signing.
