@@ -11,14 +11,15 @@ export function leafDer(chainPem: string | null): Buffer | null {
   return new X509Certificate(chainPem).raw;
 }
 
-export function expiryOf(row: Pick<SigningKeyRow, "certNotBefore" | "certNotAfter">, now = new Date()): SigningKeyView["expiry"] {
+export function expiryOf(row: Pick<SigningKeyRow, "certNotBefore" | "certNotAfter">, now = new Date(), warningDays = EXPIRY_WARNING_DAYS): SigningKeyView["expiry"] {
   if (!row.certNotAfter) return "none";
   if (row.certNotAfter <= now) return "expired";
   if (row.certNotBefore && row.certNotBefore > now) return "not-yet-valid";
-  return row.certNotAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000 ? "soon" : "ok";
+  return row.certNotAfter.getTime() - now.getTime() < warningDays * 86_400_000 ? "soon" : "ok";
 }
 
-export function toKeyView(row: SigningKeyRow): SigningKeyView {
+/** A key as the API shows it; `expiryWarningDays` is the tenant's rotation policy's window for "soon". */
+export function toKeyView(row: SigningKeyRow, expiryWarningDays = EXPIRY_WARNING_DAYS): SigningKeyView {
   const der = leafDer(row.certificateChainPem);
   const details = der ? certificateDetails(der) : null;
   return {
@@ -45,7 +46,7 @@ export function toKeyView(row: SigningKeyRow): SigningKeyView {
         }
       : null,
     chainLength: row.certificateChainPem ? (row.certificateChainPem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length : 0,
-    expiry: expiryOf(row),
+    expiry: expiryOf(row, new Date(), expiryWarningDays),
     hasCsr: row.csrPem !== null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

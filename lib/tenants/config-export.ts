@@ -26,6 +26,15 @@ export async function exportTenantConfig(actor: Actor, slug: string): Promise<Te
       profile: ((PROFILE_IDS as string[]).includes(tenant.profile) ? tenant.profile : "generic") as ProfileId,
       jwksMaxAgeSeconds: tenant.jwksMaxAgeSeconds,
     },
+    rotationPolicy: {
+      propagationSeconds: tenant.propagationSeconds,
+      retentionSeconds: tenant.retentionSeconds,
+      rotationIntervalSeconds: tenant.rotationIntervalSeconds,
+      algorithm: tenant.rotationAlg as SigningKeyView["alg"] | null,
+      autoActivate: tenant.autoActivate,
+      expiryWarningDays: tenant.expiryWarningDays,
+      accessTokenTtlSeconds: tenant.accessTokenTtlSeconds,
+    },
     signing: { activeKid: live.find((k) => k.state === "active" && !k.appId)?.kid ?? null, apps },
     signingKeys: live.map((k) => ({
       kid: k.kid,

@@ -6,9 +6,10 @@ import { parseInput } from "@/lib/validation";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
 import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
 import { allowedAlgs, insertPreparedKey } from "@/lib/keys/add-key";
+import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
 import { activateInTx } from "@/lib/keys/activate-key";
 import { propagatedAt } from "@/lib/rotation/lifecycle";
-import { policyOf } from "@/lib/rotation/policy";
+import { policyOf, rotationPolicyInputSchema } from "@/lib/rotation/policy";
 import type { SigningKeyRow } from "@/lib/keys/key-row";
 import { invalidateTenant } from "@/lib/protocol/published-state";
 import { existingKeyEntrySchema, newKeyEntrySchema, tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
@@ -40,7 +41,7 @@ export async function importTenantConfig(
   const changes: ConfigChange[] = [];
 
   // Tenant settings.
-  const settings: { name?: string; profile?: string; jwksMaxAgeSeconds?: number } = {};
+  const settings: { name?: string; profile?: string; jwksMaxAgeSeconds?: number; propagationSeconds?: number } & Record<string, unknown> = {};
   if (data.tenant?.slug !== undefined && data.tenant.slug !== slug) {
     problems.push({ path: "tenant.slug", message: `is "${data.tenant.slug}" but this is tenant "${slug}"; a tenant's slug never changes` });
   }
@@ -51,10 +52,51 @@ export async function importTenantConfig(
       changes.push({ path: `tenant.${field}`, change: "set", before: tenant[field], after: value });
     }
   }
+  // The rotation policy: checked field by field as the policy endpoint does.
+  const policyFields = ["propagationSeconds", "retentionSeconds", "rotationIntervalSeconds", "algorithm", "autoActivate", "expiryWarningDays", "accessTokenTtlSeconds"] as const;
+  const currentPolicy: Record<(typeof policyFields)[number], unknown> = {
+    propagationSeconds: tenant.propagationSeconds,
+    retentionSeconds: tenant.retentionSeconds,
+    rotationIntervalSeconds: tenant.rotationIntervalSeconds,
+    algorithm: tenant.rotationAlg,
+    autoActivate: tenant.autoActivate,
+    expiryWarningDays: tenant.expiryWarningDays,
+    accessTokenTtlSeconds: tenant.accessTokenTtlSeconds,
+  };
+  if (data.rotationPolicy) {
+    const known = Object.fromEntries(Object.entries(data.rotationPolicy).filter(([k]) => (policyFields as readonly string[]).includes(k)));
+    for (const k of Object.keys(data.rotationPolicy)) {
+      if (!(policyFields as readonly string[]).includes(k)) problems.push({ path: `rotationPolicy.${k}`, message: "is not a rotation policy setting" });
+    }
+    const checked = rotationPolicyInputSchema.safeParse(known);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) problems.push({ path: `rotationPolicy.${issue.path.join(".")}`, message: issue.message });
+    } else {
+      for (const field of policyFields) {
+        const value = checked.data[field];
+        if (value !== undefined && value !== currentPolicy[field]) {
+          (settings as Record<string, unknown>)[field === "algorithm" ? "rotationAlg" : field] = value;
+          changes.push({ path: `rotationPolicy.${field}`, change: "set", before: currentPolicy[field], after: value });
+        }
+      }
+    }
+  }
+  const propagation = settings.propagationSeconds ?? tenant.propagationSeconds;
+  const maxAge = settings.jwksMaxAgeSeconds ?? tenant.jwksMaxAgeSeconds;
+  if (propagation < maxAge) {
+    problems.push({
+      path: settings.propagationSeconds !== undefined ? "rotationPolicy.propagationSeconds" : "tenant.jwksMaxAgeSeconds",
+      message: `propagation (${propagation} s) must be at least the JWKS max-age (${maxAge} s): relying parties may cache the JWKS that long`,
+    });
+  }
   if (Object.keys(settings).length > 0 && actor.role !== "admin") {
     problems.push({ path: "tenant", message: "changing the tenant's settings needs the admin role" });
   }
   const profile = settings.profile ?? tenant.profile;
+  const rotationAlg = "rotationAlg" in settings ? (settings.rotationAlg as string | null) : tenant.rotationAlg;
+  if (rotationAlg && !allowedAlgs(profile).includes(rotationAlg as SigningAlg)) {
+    problems.push({ path: "rotationPolicy.algorithm", message: `${rotationAlg} is not allowed by the tenant's profile (${allowedAlgs(profile).join(", ")})` });
+  }
 
   // Keys: referred to by kid, or new as a private JWK.
   const byKid = new Map<string, SigningKeyRow>(tenant.signingKeys.map((k) => [k.kid, k]));

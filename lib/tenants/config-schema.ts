@@ -18,11 +18,23 @@ export const exportedKeySchema = z.object({
   publicJwk: publicJwkSchema,
 });
 
+/** The rotation policy as exported and imported (lib/rotation/policy.ts validates it). */
+const exportedPolicySchema = z.object({
+  propagationSeconds: z.number().int(),
+  retentionSeconds: z.number().int(),
+  rotationIntervalSeconds: z.number().int().nullable(),
+  algorithm: z.enum(SIGNING_ALG_VALUES).nullable().describe("null: the profile's first"),
+  autoActivate: z.boolean(),
+  expiryWarningDays: z.number().int(),
+  accessTokenTtlSeconds: z.number().int(),
+});
+
 export const tenantConfigSchema = z
   .object({
     format: z.literal(CONFIG_FORMAT),
     exportedAt: z.string(),
     tenant: z.object({ slug: z.string(), name: z.string(), profile: profileSchema, jwksMaxAgeSeconds: z.number().int() }),
+    rotationPolicy: exportedPolicySchema,
     signing: z.object({
       activeKid: z.string().nullable().describe("The tenant-wide signing key"),
       apps: z.record(z.string(), z.string()).describe("appId → the app's signing key"),
@@ -70,6 +82,7 @@ export const tenantConfigImportSchema = z
       })
       .passthrough()
       .optional(),
+    rotationPolicy: z.record(z.string(), z.unknown()).optional().describe("Checked as the rotation-policy endpoint checks it"),
     signing: z
       .object({
         activeKid: z.string().trim().min(1).nullable().optional(),

@@ -135,3 +135,38 @@ describe("tenant configuration import, edge cases", () => {
     expect(await importTenantConfig(OPERATOR, slug, config, { dryRun: true })).toEqual({ applied: false, changes: [] });
   });
 });
+
+describe("the rotation policy in the configuration", () => {
+  it("is exported, and imported with the same checks as the policy endpoint", async () => {
+    const { slug } = await tenantWithTwoKeys();
+    const config = await exportTenantConfig(ADMIN, slug);
+    expect(config.rotationPolicy).toEqual({
+      propagationSeconds: 86_400,
+      retentionSeconds: 604_800,
+      rotationIntervalSeconds: 7_776_000,
+      algorithm: null,
+      autoActivate: true,
+      expiryWarningDays: 30,
+      accessTokenTtlSeconds: 300,
+    });
+    const bad = (await importTenantConfig(ADMIN, slug, {
+      ...config,
+      rotationPolicy: { ...config.rotationPolicy, propagationSeconds: 10, algorithm: "ES256", retentionSeconds: "long", cadence: 3 },
+    }).catch((e: unknown) => e)) as AppError;
+    expect(bad.fieldErrors.map((f) => f.path).sort()).toEqual(["rotationPolicy.cadence", "rotationPolicy.retentionSeconds"]);
+    const bad2 = (await importTenantConfig(ADMIN, slug, { ...config, rotationPolicy: { ...config.rotationPolicy, propagationSeconds: 10, algorithm: "ES256" } }).catch((e: unknown) => e)) as AppError;
+    expect(bad2.fieldErrors).toEqual([
+      { path: "rotationPolicy.propagationSeconds", message: "propagation (10 s) must be at least the JWKS max-age (300 s): relying parties may cache the JWKS that long" },
+      { path: "rotationPolicy.algorithm", message: "ES256 is not allowed by the tenant's profile (PS256)" },
+    ]);
+    await expect(importTenantConfig(OPERATOR, slug, { ...config, rotationPolicy: { ...config.rotationPolicy, retentionSeconds: 3600 } })).rejects.toMatchObject({
+      fieldErrors: [{ path: "tenant", message: "changing the tenant's settings needs the admin role" }],
+    });
+    const result = await importTenantConfig(ADMIN, slug, { ...config, rotationPolicy: { ...config.rotationPolicy, retentionSeconds: 3600, rotationIntervalSeconds: null } });
+    expect(result.changes).toEqual([
+      { path: "rotationPolicy.retentionSeconds", change: "set", before: 604_800, after: 3600 },
+      { path: "rotationPolicy.rotationIntervalSeconds", change: "set", before: 7_776_000, after: null },
+    ]);
+    expect((await exportTenantConfig(ADMIN, slug)).rotationPolicy).toMatchObject({ retentionSeconds: 3600, rotationIntervalSeconds: null });
+  });
+});
