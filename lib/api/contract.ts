@@ -61,6 +61,9 @@ export const healthSchema = z
     status: z.enum(["ok", "degraded"]),
     version: z.string(),
     database: z.object({ provider: z.enum(["sqlite", "postgresql"]), reachable: z.boolean(), latencyMs: z.number().optional() }),
+    scheduler: z
+      .object({ running: z.boolean(), leader: z.boolean(), lastTickAt: z.string().nullable(), lastError: z.string().nullable() })
+      .describe("This process's rotation scheduler (off when KEYWARD_SCHEDULER=off: cron runs rotate-tick)"),
     time: z.string(),
   })
   .meta({ id: "Health" });
