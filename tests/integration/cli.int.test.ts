@@ -250,6 +250,28 @@ describe("keyward CLI", () => {
   });
 });
 
+describe("keyward CLI: rotate-tick", () => {
+  it("performs what the policy says is due, audited as system, and then has nothing to do", SLOW, async () => {
+    const slug = `cli_rot_${RUN}`;
+    const tenant = await db().tenant.create({ data: { slug, name: "Cron Bank", jwksMaxAgeSeconds: 0, propagationSeconds: 0, rotationIntervalSeconds: 1 } });
+    // An active key activated long ago: automatic rotation is due.
+    const { rotateNow } = await import("@/lib/rotation/rotate");
+    const first = await rotateNow({ type: "cli", label: "cli", role: "admin" }, slug);
+    await db().signingKey.updateMany({ where: { tenantId: tenant.id }, data: { activatedAt: new Date(Date.now() - 60_000) } });
+    const tick = await runCli(["rotate-tick"]);
+    expect(tick.code).toBe(0);
+    expect(tick.stdout).toMatch(new RegExp(`${slug}: rotate \\S+: the active key "${first.kid}" was activated at .*the rotation interval has passed`));
+    const rotated = await db().auditEvent.findFirstOrThrow({ where: { tenantSlug: slug, action: "key.rotate", actorLabel: "system" } });
+    expect(rotated.targetId).not.toBe(first.kid);
+    const staged = await db().signingKey.findFirstOrThrow({ where: { tenantId: tenant.id, state: "staged" } });
+    expect(staged.activatesAt).not.toBeNull();
+    // The new key waits for its propagation time; nothing more is due for this tenant now.
+    const again = await runCli(["rotate-tick"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain(slug);
+  });
+});
+
 describe("keyward CLI: KEK", () => {
   it("kek:rotate with the data-dir KEK replaces the file and re-seals the database under the new KEK", SLOW, async () => {
     const dir = fs.mkdtempSync(path.join(tmp, "kek-"));
