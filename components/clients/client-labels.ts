@@ -1,6 +1,7 @@
-import type { ClientView } from "@/lib/clients/schemas";
+import type { AUTH_METHODS } from "@/lib/clients/schemas";
 
-export const AUTH_METHOD_LABEL: Record<ClientView["tokenEndpointAuthMethod"], string> = {
+/** The methods a client created in the console may use (DCR clients may also use tls_client_auth). */
+export const AUTH_METHOD_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
   client_secret_basic: "client_secret_basic — a secret, shown once",
   private_key_jwt: "private_key_jwt — the client signs with its keys",
 };

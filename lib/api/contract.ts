@@ -29,6 +29,8 @@ import {
 import { rotationPolicyInputSchema, rotationPolicySchema } from "@/lib/rotation/policy";
 import { rotateInputSchema, rotationResultSchema } from "@/lib/rotation/rotate";
 import { rotationStatusSchema } from "@/lib/rotation/status";
+import { createDirectorySchema, directorySchema, issuedSsaSchema, issueSsaSchema } from "@/lib/directories/schemas";
+import { dcrTestInputSchema, dcrTestResultSchema } from "@/lib/dcr/tester";
 
 /**
  * The admin REST API's contract: every /api/v1 route, its role, its input and its
@@ -53,6 +55,7 @@ export interface RouteSpec {
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
 const idParam = z.object({ id: z.string() });
 const idpParams = z.object({ tenant: z.string().describe("Tenant slug"), id: z.string().describe("Identity provider id") });
+const directoryParams = z.object({ tenant: z.string().describe("Tenant slug"), id: z.string().describe("Directory id") });
 const keyParams = z.object({ tenant: z.string().describe("Tenant slug"), kid: z.string().describe("Key id") });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
@@ -69,7 +72,7 @@ export const healthSchema = z
   .meta({ id: "Health" });
 
 export const meSchema = z
-  .object({ type: z.enum(["user", "token", "cli", "system"]), id: z.string().nullable(), label: z.string(), role: z.string() })
+  .object({ type: z.enum(["user", "token", "cli", "system", "client"]), id: z.string().nullable(), label: z.string(), role: z.string() })
   .meta({ id: "Me" });
 
 export const contract = {
@@ -188,6 +191,41 @@ export const contract = {
     summary: "The rotation picture: active key per scope, planned events, warnings, the timeline, and what rotating now would do",
     params: slug,
     success: { status: 200, schema: rotationStatusSchema },
+  },
+  listDirectories: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/directories", tag: "directories", role: "viewer",
+    summary: "The directories whose software statements (SSAs) this tenant trusts, with their key fetch health", params: slug,
+    success: { status: 200, schema: list(directorySchema) },
+  },
+  createDirectory: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/directories", tag: "directories", role: "operator",
+    summary: "Trust a directory (SSA issuer, environment, JWKS URL or inline JWKS), or create the tenant's sandbox directory", params: slug, body: createDirectorySchema,
+    success: { status: 201, schema: directorySchema },
+  },
+  getDirectory: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/directories/{id}", tag: "directories", role: "viewer",
+    summary: "A directory", params: directoryParams,
+    success: { status: 200, schema: directorySchema },
+  },
+  deleteDirectory: {
+    method: "DELETE", path: "/api/v1/tenants/{tenant}/directories/{id}", tag: "directories", role: "operator",
+    summary: "Stop trusting a directory (registered clients stay)", params: directoryParams,
+    success: { status: 204, schema: null },
+  },
+  refreshDirectory: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/directories/{id}/refresh", tag: "directories", role: "operator",
+    summary: "Fetch the directory's keys now; 502 naming the fault when its JWKS URL fails", params: directoryParams,
+    success: { status: 200, schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())), fetchedAt: z.string().nullable() }) },
+  },
+  issueSandboxSsa: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/directories/{id}/ssa", tag: "directories", role: "operator",
+    summary: "Issue a test software statement from the tenant's sandbox directory", params: directoryParams, body: issueSsaSchema,
+    success: { status: 201, schema: issuedSsaSchema },
+  },
+  testRegistration: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/dcr-test", tag: "directories", role: "operator",
+    summary: "Check a registration request JWT against every DCR rule, registering nothing", params: slug, body: dcrTestInputSchema,
+    success: { status: 200, schema: dcrTestResultSchema },
   },
   getRotationPolicy: {
     method: "GET", path: "/api/v1/tenants/{tenant}/rotation-policy", tag: "rotation", role: "viewer",

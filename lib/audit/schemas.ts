@@ -18,7 +18,7 @@ export const auditEventSchema = z
   .object({
     id: z.string(),
     at: z.string().describe("ISO 8601 time of the change"),
-    actor: z.object({ type: z.enum(["user", "token", "cli", "system"]), id: z.string().nullable(), label: z.string() }),
+    actor: z.object({ type: z.enum(["user", "token", "cli", "system", "client"]), id: z.string().nullable(), label: z.string() }),
     action: z.string(),
     target: z.object({ type: z.string(), id: z.string() }).nullable(),
     tenant: z.string().nullable(),

@@ -5,9 +5,9 @@ export type Role = (typeof ROLES)[number];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
-/** Who is acting: a signed-in user, an API token, the operator CLI, or the system itself. */
+/** Who is acting: a signed-in user, an API token, the operator CLI, the system itself, or a client managing its own registration (DCR). */
 export interface Actor {
-  type: "user" | "token" | "cli" | "system";
+  type: "user" | "token" | "cli" | "system" | "client";
   /** User id or API token id; undefined for system and cli. */
   id?: string;
   /** What the audit log shows: an email, "token:<name>", "cli", "system". */

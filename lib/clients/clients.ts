@@ -13,6 +13,14 @@ import { createClientSchema, type ClientView } from "@/lib/clients/schemas";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
 
+function decodeClaims(jwt: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 export function toClientView(row: ClientRow): ClientView {
   return {
     clientId: row.clientId,
@@ -20,9 +28,22 @@ export function toClientView(row: ClientRow): ClientView {
     status: row.status as ClientView["status"],
     tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as ClientView["tokenEndpointAuthMethod"],
     grantTypes: JSON.parse(row.grantTypes) as string[],
+    responseTypes: JSON.parse(row.responseTypes) as string[],
+    redirectUris: JSON.parse(row.redirectUris) as string[],
     scope: row.scope,
     jwks: row.jwks ? (JSON.parse(row.jwks) as ClientView["jwks"]) : null,
     jwksUri: row.jwksUri,
+    softwareId: row.softwareId,
+    orgId: row.orgId,
+    orgName: row.orgName,
+    roles: JSON.parse(row.roles) as string[],
+    tokenEndpointAuthSigningAlg: row.tokenEndpointAuthSigningAlg,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg,
+    requestObjectSigningAlg: row.requestObjectSigningAlg,
+    tlsClientAuthSubjectDn: row.tlsClientAuthSubjectDn,
+    registeredVia: row.registeredVia as ClientView["registeredVia"],
+    softwareStatement: row.softwareStatement,
+    softwareStatementClaims: row.softwareStatement ? decodeClaims(row.softwareStatement) : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
   };

@@ -1,7 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWSHeaderParameters } from "jose";
 import { db } from "@/lib/db";
-import { hashSecretToken } from "@/lib/auth/secret-token";
+import { hashSecretToken, sameSecret } from "@/lib/auth/secret-token";
 import type { ClientRow } from "@/lib/clients/clients";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { ASSERTION_ALGS } from "@/lib/idps/schemas";
@@ -20,12 +19,6 @@ export class OAuthError extends Error {
 }
 
 const invalidClient = (description: string) => new OAuthError(401, "invalid_client", description);
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 // RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding.
 function formDecode(value: string): string {
@@ -70,7 +63,7 @@ export async function authenticateClient(
     if (client.tokenEndpointAuthMethod !== "client_secret_basic" || !client.clientSecretHash) {
       throw invalidClient(`client "${clientId}" authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
     }
-    if (!sameHash(hashSecretToken(secret), client.clientSecretHash)) throw invalidClient("the client secret is wrong");
+    if (!sameSecret(hashSecretToken(secret), client.clientSecretHash)) throw invalidClient("the client secret is wrong");
     return client;
   }
   if (assertion) {

@@ -6,9 +6,9 @@ import { jsonSnapshot, protocolError } from "@/lib/protocol/jwks";
 import { ASSERTION_ALGS } from "@/lib/idps/schemas";
 
 /**
- * OpenID Provider / OAuth authorization server metadata of a tenant: the
- * endpoints that exist (the registration endpoint joins with DCR), the grants,
- * client authentication methods and algorithms.
+ * OpenID Provider / OAuth authorization server metadata of a tenant: its
+ * endpoints (JWKS, token, Dynamic Client Registration), the grants, client
+ * authentication methods and algorithms.
  */
 export async function discoverySnapshot(slug: string): Promise<Snapshot> {
   const tenant = await publishedTenant(slug);
@@ -26,6 +26,7 @@ export async function discoverySnapshot(slug: string): Promise<Snapshot> {
         issuer,
         jwks_uri: `${issuer}/oauth2/v1/certs`,
         token_endpoint: `${issuer}/oauth2/token`,
+        registration_endpoint: `${issuer}/register`,
         grant_types_supported: ["urn:ietf:params:oauth:grant-type:jwt-bearer", "client_credentials"],
         token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt"],
         token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],

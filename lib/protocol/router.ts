@@ -3,6 +3,7 @@ import { log } from "@/lib/log";
 import { discoverySnapshot } from "@/lib/protocol/discovery";
 import { jwksSnapshot, protocolError } from "@/lib/protocol/jwks";
 import { tokenEndpoint } from "@/lib/protocol/token-endpoint";
+import { registrationEndpoint } from "@/lib/dcr/registration-endpoint";
 import { peekSnapshot, type Snapshot } from "@/lib/protocol/published-state";
 
 /**
@@ -82,32 +83,49 @@ function sendOnce(res: ServerResponse, snap: Snapshot): void {
   res.end(snap.body);
 }
 
-function tokenRequest(req: IncomingMessage, res: ServerResponse, slug: string): void {
-  if (req.method !== "POST") {
-    sendOnce(res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use POST`), headers: { "content-type": "application/json", allow: "POST", "cache-control": "no-store" } });
-    return;
-  }
+/**
+ * Reads a request body up to `limit` bytes, then answers with what `handle`
+ * makes of it; a larger body is refused with 413 as soon as it is seen.
+ */
+function withBody(req: IncomingMessage, res: ServerResponse, limit: number, what: string, handle: (body: string) => Promise<Snapshot>): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
   req.on("data", (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_FORM_BYTES && !refused) {
+    if (size > limit && !refused) {
       refused = true;
-      sendOnce(res, protocolError(413, "invalid_request", `the request body is larger than ${MAX_FORM_BYTES} bytes`));
+      sendOnce(res, protocolError(413, "invalid_request", `the request body is larger than ${limit} bytes`));
       req.destroy();
     } else if (!refused) chunks.push(chunk);
   });
   req.on("end", () => {
     if (refused) return;
-    tokenEndpoint(slug, req.headers["content-type"], Buffer.concat(chunks).toString("utf8"), req.headers.authorization).then(
-      (snap) => sendOnce(res, snap),
-      (error: unknown) => {
-        log().error({ err: error }, "token endpoint failed");
-        if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", "the token could not be issued; try again"));
-      },
-    );
+    handle(Buffer.concat(chunks).toString("utf8"))
+      .then((snap) => sendOnce(res, snap))
+      .catch((error: unknown) => {
+        log().error({ err: error }, `${what} failed`);
+        if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", `the ${what} could not be processed; try again`));
+        else res.end();
+      });
   });
+}
+
+function tokenRequest(req: IncomingMessage, res: ServerResponse, slug: string): void {
+  if (req.method !== "POST") {
+    sendOnce(res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use POST`), headers: { "content-type": "application/json", allow: "POST", "cache-control": "no-store" } });
+    return;
+  }
+  withBody(req, res, MAX_FORM_BYTES, "token request", (body) => tokenEndpoint(slug, req.headers["content-type"], body, req.headers.authorization));
+}
+
+const REGISTER_PATH = new RegExp(`^/(${SLUG})/register(?:/([^/]{1,200}))?/?$`);
+const MAX_JWT_BYTES = 65_536;
+
+function registrationRequest(req: IncomingMessage, res: ServerResponse, slug: string, clientId: string | null): void {
+  withBody(req, res, MAX_JWT_BYTES, "registration request", (body) =>
+    registrationEndpoint(slug, req.method ?? "GET", clientId, req.headers["content-type"], body, req.headers.authorization),
+  );
 }
 
 /**
@@ -121,6 +139,11 @@ export function handleProtocolRequest(req: IncomingMessage, res: ServerResponse)
   const token = TOKEN_PATH.exec(path);
   if (token) {
     tokenRequest(req, res, token[1]!);
+    return true;
+  }
+  const register = REGISTER_PATH.exec(path);
+  if (register) {
+    registrationRequest(req, res, register[1]!, register[2] === undefined ? null : decode(register[2]));
     return true;
   }
   for (const route of ROUTES) {

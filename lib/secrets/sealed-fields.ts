@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/db";
 import { signingKeyAad } from "@/lib/keys/key-row";
+import { directoryKeyAad } from "@/lib/directories/directory-key";
 
 /**
  * Every column that holds a sealed value, so re-sealing under a new KEK cannot
@@ -38,6 +39,16 @@ export const SEALED_FIELDS: SealedField[] = [
     },
     async write(tx, id, sealed) {
       await tx.signingKey.update({ where: { id }, data: { privateKeySealed: sealed } });
+    },
+  },
+  {
+    name: "Directory.sandboxKeySealed",
+    async read(tx) {
+      const rows = await tx.directory.findMany({ where: { sandboxKeySealed: { not: null } }, select: { id: true, tenantId: true, sandboxKeySealed: true } });
+      return rows.map((r) => ({ id: r.id, sealed: r.sandboxKeySealed!, aad: directoryKeyAad(r.tenantId, r.id) }));
+    },
+    async write(tx, id, sealed) {
+      await tx.directory.update({ where: { id }, data: { sandboxKeySealed: sealed } });
     },
   },
 ];
