@@ -14,7 +14,7 @@ import {
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
 import { testJwksUriSchema, verifyJwtSchema } from "@/lib/idps/idp-keys";
-import { clientSchema, createClientSchema, createdClientSchema } from "@/lib/clients/schemas";
+import { addClientKeySchema, clientKeySchema, clientSchema, createClientSchema, createdClientSchema, listClientsQuerySchema, updateClientSchema } from "@/lib/clients/schemas";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -55,6 +55,7 @@ export interface RouteSpec {
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
 const idParam = z.object({ id: z.string() });
 const idpParams = z.object({ tenant: z.string().describe("Tenant slug"), id: z.string().describe("Identity provider id") });
+const clientParams = z.object({ tenant: z.string().describe("Tenant slug"), clientId: z.string().describe("The client_id") });
 const directoryParams = z.object({ tenant: z.string().describe("Tenant slug"), id: z.string().describe("Directory id") });
 const keyParams = z.object({ tenant: z.string().describe("Tenant slug"), kid: z.string().describe("Key id") });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -303,8 +304,33 @@ export const contract = {
   },
   listClients: {
     method: "GET", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "viewer",
-    summary: "List the tenant's TPP clients", params: slug,
+    summary: "List the tenant's TPP clients, newest first: search, filters, cursor pagination", params: slug, query: listClientsQuerySchema,
     success: { status: 200, schema: list(clientSchema) },
+  },
+  getClient: {
+    method: "GET", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "viewer",
+    summary: "A client: its metadata, keys and software statement (raw and decoded)", params: clientParams,
+    success: { status: 200, schema: clientSchema },
+  },
+  updateClient: {
+    method: "PATCH", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "operator",
+    summary: "Rename a client, change its scope, suspend or reactivate it", params: clientParams, body: updateClientSchema,
+    success: { status: 200, schema: clientSchema },
+  },
+  deleteClient: {
+    method: "DELETE", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "operator",
+    summary: "Delete a client", params: clientParams,
+    success: { status: 204, schema: null },
+  },
+  addClientKey: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/clients/{clientId}/keys", tag: "clients", role: "operator",
+    summary: "Add a signing key to the client's JWKS: the TPP's PEM certificate, or a public JWK", params: clientParams, body: addClientKeySchema,
+    success: { status: 201, schema: clientKeySchema },
+  },
+  removeClientKey: {
+    method: "DELETE", path: "/api/v1/tenants/{tenant}/clients/{clientId}/keys/{kid}", tag: "clients", role: "operator",
+    summary: "Remove a key from the client's JWKS (not its last one)", params: clientParams.extend({ kid: z.string().describe("Key id") }),
+    success: { status: 204, schema: null },
   },
   createClient: {
     method: "POST", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "operator",

@@ -9,7 +9,9 @@ import { hashSecretToken } from "@/lib/auth/secret-token";
 import { parseInput } from "@/lib/validation";
 import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
 import { inlineJwks } from "@/lib/idps/key-sources";
-import { createClientSchema, type ClientView } from "@/lib/clients/schemas";
+import { createClientSchema, listClientsQuerySchema, updateClientSchema, type ClientView } from "@/lib/clients/schemas";
+import { decodeCursor, toPage, type Page } from "@/lib/pagination";
+import { providerFromUrl } from "@/lib/db/provider";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
 
@@ -55,10 +57,69 @@ async function tenantId(slug: string): Promise<string> {
   return t.id;
 }
 
-export async function listClients(actor: Actor, slug: string): Promise<ClientView[]> {
+/**
+ * A page of a tenant's clients, newest first, with search (client_id, name,
+ * software_id, organisation) and filters; cursor pagination by id (ids are
+ * time-ordered), so a deep page costs the same as the first.
+ */
+export async function listClients(actor: Actor, slug: string, query: unknown = {}): Promise<Page<ClientView>> {
   requireRole(actor, "viewer");
-  const rows = await db().client.findMany({ where: { tenantId: await tenantId(slug) }, orderBy: { createdAt: "desc" }, take: 1000 });
-  return rows.map(toClientView);
+  const q = parseInput(listClientsQuerySchema, query ?? {});
+  const cursor = decodeCursor(q.cursor);
+  const insensitive = providerFromUrl(env().databaseUrl) === "postgresql" ? { mode: "insensitive" as const } : {};
+  const search = q.q
+    ? { OR: (["clientId", "name", "softwareId", "orgName", "orgId"] as const).map((field) => ({ [field]: { contains: q.q, ...insensitive } })) }
+    : {};
+  const rows = await db().client.findMany({
+    where: {
+      tenantId: await tenantId(slug),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.authMethod ? { tokenEndpointAuthMethod: q.authMethod } : {}),
+      ...(q.registeredVia ? { registeredVia: q.registeredVia } : {}),
+      ...(cursor ? { id: { lt: cursor } } : {}),
+      ...search,
+    },
+    orderBy: { id: "desc" },
+    take: q.limit + 1,
+  });
+  return toPage(rows, q.limit, toClientView);
+}
+
+async function clientRow(slug: string, clientId: string): Promise<ClientRow> {
+  const row = await db().client.findFirst({ where: { tenantId: await tenantId(slug), clientId } });
+  if (!row) throw notFound(`client "${clientId}"`);
+  return row;
+}
+
+export async function getClient(actor: Actor, slug: string, clientId: string): Promise<ClientView> {
+  requireRole(actor, "viewer");
+  return toClientView(await clientRow(slug, clientId));
+}
+
+const clientSummary = (r: ClientRow) => ({ name: r.name, status: r.status, scope: r.scope, tokenEndpointAuthMethod: r.tokenEndpointAuthMethod, registeredVia: r.registeredVia });
+
+/** Renames a client, changes its scope, suspends or reactivates it (a suspended client gets no tokens). */
+export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientView> {
+  requireRole(actor, "operator");
+  const data = parseInput(updateClientSchema, input ?? {});
+  const row = await clientRow(slug, clientId);
+  const updated = await db().$transaction(async (tx) => {
+    const next = await tx.client.update({ where: { id: row.id }, data });
+    const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
+    await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
+    return next;
+  });
+  return toClientView(updated);
+}
+
+/** Deletes a client: it gets no more tokens and its registration (DCR) is gone. */
+export async function deleteClient(actor: Actor, slug: string, clientId: string): Promise<void> {
+  requireRole(actor, "operator");
+  const row = await clientRow(slug, clientId);
+  await db().$transaction(async (tx) => {
+    await tx.client.delete({ where: { id: row.id } });
+    await recordAudit(tx, actor, { action: "client.delete", target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row) });
+  });
 }
 
 /**

@@ -60,3 +60,47 @@ export type ClientView = z.infer<typeof clientSchema>;
 export const createdClientSchema = clientSchema
   .extend({ clientSecret: z.string().optional().describe("client_secret_basic only: shown once, stored as a hash") })
   .meta({ id: "CreatedClient" });
+
+export const REGISTRATION_SOURCES = ["console", "dcr"] as const;
+
+export const listClientsQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().describe("Search in client_id, name, software_id and organisation"),
+  status: z.enum(["active", "suspended"]).optional(),
+  authMethod: z.enum([...AUTH_METHODS, "tls_client_auth"]).optional(),
+  registeredVia: z.enum(REGISTRATION_SOURCES).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const updateClientSchema = z
+  .object({
+    name: z.string().trim().min(1, "is required").max(200).optional(),
+    scope: createClientSchema.shape.scope.optional(),
+    status: z.enum(["active", "suspended"]).optional().describe("suspended: the token endpoint refuses the client until it is active again"),
+  })
+  .strict()
+  .meta({ id: "UpdateClient" });
+
+export const addClientKeySchema = z
+  .union([
+    z.object({ certificatePem: z.string().min(1, "is required").max(100_000).describe("The TPP's signing certificate (PEM): its key is added with kid, x5c, x5t and x5t#S256") }).strict(),
+    z.object({ jwk: z.record(z.string(), z.unknown()).describe("A public JWK") }).strict(),
+  ])
+  .meta({ id: "AddClientKey" });
+
+export const clientKeySchema = z
+  .object({
+    kid: z.string().nullable(),
+    kty: z.string(),
+    alg: z.string().nullable(),
+    use: z.string().nullable(),
+    bits: z.number().nullable().describe("RSA modulus size"),
+    crv: z.string().nullable(),
+    x5t: z.string().nullable(),
+    x5tS256: z.string().nullable(),
+    certificateSubject: z.string().nullable(),
+    certificateNotAfter: z.string().nullable(),
+    expiry: z.enum(["ok", "soon", "expired", "none"]),
+  })
+  .meta({ id: "ClientKey" });
+export type ClientKeyView = z.infer<typeof clientKeySchema>;

@@ -25,8 +25,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ClientsPage({ params }: Props) {
   const actor = await requirePageActor();
   const slug = decodeParam((await params).tenant);
-  const clients = await unlessNotFound(() => listClients(actor, slug));
-  if (!clients) notFound();
+  const page = await unlessNotFound(() => listClients(actor, slug, { limit: 200 }));
+  if (!page) notFound();
+  const clients = page.items;
   const canChange = hasRole(actor.role, "operator");
   const newHref = `${clientsHref(slug)}/new`;
 
