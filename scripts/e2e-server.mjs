@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The server Playwright's webServer starts: a fresh data dir and SQLite
 // database under .tmp/e2e-<timestamp>, then `node scripts/start.mjs --no-install`
-// (builds if needed, migrates, bootstraps, serves on port 3100).
+// (builds if needed, migrates, bootstraps, serves on port 3100, or KEYWARD_E2E_PORT).
 //
 // Keep the values in sync with e2e/fixtures/env.ts (TypeScript, which plain
 // Node 20 cannot import).
@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PORT = 3100;
+const PORT = Number(process.env.KEYWARD_E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const KEEP_OLD_RUNS = 3;
 

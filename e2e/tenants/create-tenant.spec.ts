@@ -38,8 +38,8 @@ test.describe("tenants", () => {
     await row.getByRole("link", { name: slug }).click();
     await expect(page).toHaveURL(`/tenants/${slug}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
-    await expect(page.getByTestId("endpoint-issuer-value")).toHaveValue(`http://127.0.0.1:3100/${slug}`);
-    await expect(page.getByTestId("endpoint-jwks-value")).toHaveValue(`http://127.0.0.1:3100/${slug}/oauth2/v1/certs`);
+    await expect(page.getByTestId("endpoint-issuer-value")).toHaveValue(`${E2E.baseURL}/${slug}`);
+    await expect(page.getByTestId("endpoint-jwks-value")).toHaveValue(`${E2E.baseURL}/${slug}/oauth2/v1/certs`);
 
     const renamed = `${name} renamed`;
     const edit = page.getByRole("form", { name: "Edit tenant" });
