@@ -4,6 +4,8 @@ import { requirePageActor } from "@/lib/auth/session";
 import { listTenants } from "@/lib/tenants/tenants";
 import { listAuditEvents } from "@/lib/audit/list-events";
 import { PROFILES } from "@/lib/tenants/profiles";
+import { getRotationStatus } from "@/lib/rotation/status";
+import { SigningKeysCard } from "@/components/rotation/signing-keys-card";
 import { AuditTable } from "@/components/audit/audit-table";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 
@@ -26,11 +28,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </>
     );
   }
-  const recent = await listAuditEvents(actor, { tenant: tenant.slug, limit: 10 });
+  const [recent, rotation] = await Promise.all([listAuditEvents(actor, { tenant: tenant.slug, limit: 10 }), getRotationStatus(actor, tenant.slug)]);
   return (
     <>
       <PageHeader title={tenant.name} description={`Tenant ${tenant.slug} · ${PROFILES[tenant.profile].label}`} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
+        <div className="lg:row-span-2">
+          <SigningKeysCard slug={tenant.slug} status={rotation} />
+        </div>
         <Card title="Public endpoints">
           <dl className="space-y-2 text-sm">
             {[

@@ -1,23 +1,21 @@
 "use client";
 
 import { useId } from "react";
-import { activateKeyAction, removeKeyAction, retireKeyAction, revokeKeyAction } from "@/app/(console)/tenants/[tenant]/keys/actions";
+import { removeKeyAction, retireKeyAction, revokeKeyAction } from "@/app/(console)/tenants/[tenant]/keys/actions";
 import type { ActionResult } from "@/lib/actions/action-state";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 
-export type KeyOperation = "activate" | "retire" | "remove" | "revoke";
+export type KeyOperation = "retire" | "remove" | "revoke";
 
 const ACTIONS: Record<KeyOperation, (slug: string, prev: ActionResult, form: FormData) => Promise<ActionResult>> = {
-  activate: activateKeyAction,
   retire: retireKeyAction,
   remove: removeKeyAction,
   revoke: revokeKeyAction,
 };
 
 const LABELS: Record<KeyOperation, { verb: string; pending: string }> = {
-  activate: { verb: "Activate", pending: "Activating…" },
   retire: { verb: "Retire", pending: "Retiring…" },
   remove: { verb: "Remove", pending: "Removing…" },
   revoke: { verb: "Revoke", pending: "Revoking…" },
@@ -26,6 +24,7 @@ const LABELS: Record<KeyOperation, { verb: string; pending: string }> = {
 /**
  * One lifecycle change of a key behind a confirmation that says what will
  * happen. Revoking asks for the reason inside the dialog (it is audited).
+ * Activating has its own form (activate-key-form.tsx): it may need forcing.
  */
 export function KeyActionForm({
   slug,
@@ -80,7 +79,7 @@ export function KeyActionForm({
           )
         }
         confirmLabel={`${verb} key`}
-        variant={operation === "activate" ? "primary" : danger ? "danger" : "secondary"}
+        variant={danger ? "danger" : "secondary"}
         confirmVariant={danger ? "danger" : "primary"}
         disabled={pending}
         onConfirm={() => formRef.current?.requestSubmit()}

@@ -2,7 +2,8 @@ import Link from "next/link";
 import type { SigningKeyView } from "@/lib/keys/schemas";
 import { Table, Td } from "@/components/ui/page";
 import { ExpiryBadge } from "@/components/keys/expiry-badge";
-import { KeyActionForm } from "@/components/keys/key-action-form";
+import { ActivateKeyForm } from "@/components/keys/activate-key-form";
+import { earlyActivation } from "@/components/rotation/early-activation";
 import { keyHref, sourceLabel } from "@/components/keys/key-labels";
 
 /** What activating `kid` does, naming the key of the same scope that it retires. */
@@ -15,7 +16,7 @@ export function activateDescription(activeKid: string | undefined): string {
 /**
  * One state's keys. `activeByScope` maps an app id ("" for the tenant) to the
  * kid that signs there now; with `canChange`, staged and retired keys get an
- * Activate button.
+ * Activate button (which offers forcing while a staged key propagates).
  */
 export function KeysTable({
   slug,
@@ -24,6 +25,7 @@ export function KeysTable({
   canChange,
   activeByScope,
   now,
+  effectivePropagationSeconds,
 }: {
   slug: string;
   caption: string;
@@ -31,6 +33,8 @@ export function KeysTable({
   canChange: boolean;
   activeByScope: Record<string, string>;
   now: number;
+  /** The tenant policy's wait before a staged key may sign. */
+  effectivePropagationSeconds: number;
 }) {
   const head = ["kid", "Alg", "Certificate", "Expiry", "Source", "App", ...(canChange ? ["Actions"] : [])];
   return (
@@ -58,13 +62,13 @@ export function KeysTable({
           {canChange ? (
             <Td>
               {k.state === "staged" || k.state === "retired" ? (
-                <KeyActionForm
+                <ActivateKeyForm
                   compact
                   slug={slug}
                   kid={k.kid}
-                  operation="activate"
                   title={`Activate ${k.kid}?`}
                   description={activateDescription(activeByScope[k.appId ?? ""])}
+                  early={earlyActivation(k, { effectivePropagationSeconds, scopeHasActive: (k.appId ?? "") in activeByScope, now })}
                 />
               ) : (
                 <span className="sr-only">none</span>

@@ -46,7 +46,7 @@ export function ConfirmButton({
         aria-describedby={descriptionId}
         className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/40"
       >
-        <h2 id={titleId} className="text-base font-semibold">
+        <h2 id={titleId} className="text-base font-semibold [overflow-wrap:anywhere]">
           {title}
         </h2>
         <div id={descriptionId} className="mt-2 text-sm text-slate-700">

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousViolations } from "../fixtures/a11y";
 import { adminApi, unique } from "../fixtures/api";
+import { shortPropagation, waitForPropagation } from "../fixtures/rotation";
 
 let slug: string;
 
@@ -12,8 +13,11 @@ test.beforeAll(async () => {
   expect(key.status()).toBe(201);
   const kid = ((await key.json()) as { kid: string }).kid;
   expect((await api.post(`/api/v1/tenants/${slug}/keys/${encodeURIComponent(kid)}/activate`, { data: {} })).ok()).toBe(true);
+  // The import switches the signing key to a11y-next: it must have propagated first.
+  const wait = await shortPropagation(api, slug);
   expect((await api.post(`/api/v1/tenants/${slug}/keys`, { data: { source: "generate", kid: "a11y-next" } })).status()).toBe(201);
   await api.dispose();
+  await waitForPropagation(wait);
 });
 
 test("the configuration page, with a diff, the apply dialog and errors, has no serious or critical axe violations", async ({ page }) => {

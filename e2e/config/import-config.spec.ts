@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { adminApi, createUser, signInThroughPage, unique } from "../fixtures/api";
+import { shortPropagation, waitForPropagation } from "../fixtures/rotation";
 import { dropFile } from "../keys/pem-fixtures";
 
 interface KeyView {
@@ -74,7 +75,10 @@ test.describe("configuration export and import", () => {
     firstKid = String((await post(api, `/api/v1/tenants/${slug}/keys`, { source: "generate" })).kid);
     const activated = await api.post(`/api/v1/tenants/${slug}/keys/${encodeURIComponent(firstKid)}/activate`, { data: {} });
     expect(activated.ok(), await activated.text()).toBe(true);
+    // The import makes replacement-kid the signing key: relying parties must have had time to fetch it.
+    const wait = await shortPropagation(api, slug);
     await post(api, `/api/v1/tenants/${slug}/keys`, { source: "generate", kid: "replacement-kid" });
+    await waitForPropagation(wait);
   });
 
   test.afterAll(async () => {

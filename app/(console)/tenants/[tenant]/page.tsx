@@ -49,9 +49,12 @@ export default async function TenantPage({ params }: Props) {
         <Card
           title="Public endpoints"
           actions={
-            <span className="flex gap-4">
+            <span className="flex flex-wrap justify-end gap-x-4 gap-y-1">
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/keys`}>
                 Signing keys
+              </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/rotation-policy`}>
+                Rotation policy
               </Link>
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/clients`}>
                 Clients

@@ -11,10 +11,12 @@ import { removeSigningKey } from "@/lib/keys/remove-key";
 import { retireSigningKey } from "@/lib/keys/retire-key";
 import { revokeSigningKey } from "@/lib/keys/revoke-key";
 import type { KeyPreview } from "@/lib/keys/schemas";
+import { rotateNow } from "@/lib/rotation/rotate";
 
 export type PreviewData = { preview: KeyPreview };
 export type SavedKeyData = { kid: string };
 export type CsrData = { csrPem: string };
+export type RotationData = { kid: string };
 
 function keysPath(slug: string): string {
   return `/tenants/${encodeURIComponent(slug)}/keys`;
@@ -83,8 +85,10 @@ export async function addKeyAction(slug: string, _prev: ActionResult<SavedKeyDat
 
 export async function activateKeyAction(slug: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
   const result = await runAction<undefined>(async (actor) => {
-    const key = await activateSigningKey(actor, slug, kidOf(form));
-    return { message: `Key ${key.kid} is now the signing key` };
+    // Forcing sends the reason as typed, even empty, so the schema can ask for it.
+    const force = form.get("force") === "true";
+    const key = await activateSigningKey(actor, slug, kidOf(form), force ? { force, reason: String(form.get("reason") ?? "") } : {});
+    return { message: key.forcedReason ? `Key ${key.kid} is now the signing key (forced before its propagation time)` : `Key ${key.kid} is now the signing key` };
   });
   if (result.ok) refresh(slug);
   return result;
@@ -111,8 +115,12 @@ export async function removeKeyAction(slug: string, _prev: ActionResult, form: F
 export async function revokeKeyAction(slug: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
   const result = await runAction<undefined>(async (actor) => {
     // An empty reason goes in so the schema answers "say why the key is revoked".
-    const key = await revokeSigningKey(actor, slug, kidOf(form), { reason: String(form.get("reason") ?? "") });
-    return { message: `Key ${key.kid} revoked` };
+    const replacement = String(form.get("replacement") ?? "");
+    const key = await revokeSigningKey(actor, slug, kidOf(form), {
+      reason: String(form.get("reason") ?? ""),
+      ...(replacement === "generate" ? { generateReplacement: true } : replacement ? { replacementKid: replacement } : {}),
+    });
+    return { message: key.replacedBy ? `Key ${key.kid} revoked; ${key.replacedBy} signs from now on` : `Key ${key.kid} revoked` };
   });
   if (result.ok) refresh(slug);
   return result;
@@ -138,6 +146,24 @@ export async function attachCertificateAction(slug: string, _prev: ActionResult,
   const result = await runAction<undefined>(async (actor) => {
     const key = await attachSigningKeyCertificate(actor, slug, kidOf(form), { certificatePem: String(form.get("certificatePem") ?? "") });
     return { message: `Certificate attached to ${key.kid}` };
+  });
+  if (result.ok) refresh(slug);
+  return result;
+}
+
+/**
+ * Rotate now: a generated key (of the chosen algorithm) or a staged key is
+ * published at once and signs after the propagation time.
+ */
+export async function rotateNowAction(slug: string, _prev: ActionResult<RotationData>, form: FormData): Promise<ActionResult<RotationData>> {
+  const result = await runAction(async (actor) => {
+    const next = String(form.get("next") ?? "generate");
+    const input = next === "staged" ? { kid: String(form.get("kid") ?? "") } : formObject(form, ["alg"]);
+    const rotation = await rotateNow(actor, slug, input);
+    const message = rotation.activated
+      ? `Key ${rotation.kid} published; it signs now`
+      : `Key ${rotation.kid} published; it signs from ${rotation.activatesAt.slice(0, 19).replace("T", " ")} UTC`;
+    return { message, data: { kid: rotation.kid } };
   });
   if (result.ok) refresh(slug);
   return result;

@@ -6,16 +6,20 @@ import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { unlessNotFound } from "@/lib/errors";
 import { listSigningKeys } from "@/lib/keys/list-keys";
+import { getRotationStatus, type RotationStatus } from "@/lib/rotation/status";
 import type { KeyState, SigningKeyView } from "@/lib/keys/schemas";
 import { tenantIssuer } from "@/lib/tenants/tenants";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, PageHeader } from "@/components/ui/page";
 import { KeysTable } from "@/components/keys/keys-table";
 import { STATE_MEANING } from "@/components/keys/key-labels";
+import { RotationTimeline } from "@/components/rotation/rotation-timeline";
+import { formatDuration, formatRelative, formatUtc } from "@/components/rotation/durations";
 import { decodeParam } from "./params";
 
 interface Props {
   params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ rotated?: string | string[] }>;
 }
 
 export const dynamic = "force-dynamic";
@@ -30,11 +34,42 @@ const GROUPS: { state: KeyState; title: string }[] = [
   { state: "retired", title: "Retired" },
 ];
 
-export default async function KeysPage({ params }: Props) {
+/** What the rotation just started does, after "Rotate now" brought the admin back here. */
+function RotationNotice({ kid, keys, status }: { kid: string; keys: SigningKeyView[]; status: RotationStatus }) {
+  const key = keys.find((k) => k.kid === kid);
+  if (!key || (key.state !== "staged" && key.state !== "active")) return null;
+  const now = Date.parse(status.now);
+  let text: string;
+  if (key.state === "active") {
+    text = `Rotation done: ${key.kid} is published and signs now.`;
+  } else if (key.activatesAt) {
+    const at = `${formatUtc(key.activatesAt, { seconds: true })} (${formatRelative(Date.parse(key.activatesAt), now)})`;
+    const retiring = status.scopes.find((sc) => sc.appId === key.appId)?.active?.kid;
+    const removal = retiring ? status.events.find((e) => e.kind === "removal" && e.kid === retiring) : undefined;
+    // A staged key chosen for the rotation may have been published long before.
+    const published = Date.parse(key.createdAt) > now - 60_000 ? "is published now" : `has been published since ${formatUtc(key.createdAt)}`;
+    text = status.policy.autoActivate
+      ? `Rotation started: ${key.kid} ${published} and signs from ${at}.`
+      : `Rotation started: ${key.kid} ${published} and may be activated from ${at}; automatic activation is off, so activate it then.`;
+    if (retiring) text += ` ${retiring} retires then${removal ? ` and leaves the JWKS at ${formatUtc(removal.at)}` : ""}.`;
+  } else {
+    return null;
+  }
+  return (
+    <p role="status" data-testid="rotation-notice" className="mb-6 rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm text-green-900">
+      {text}
+    </p>
+  );
+}
+
+export default async function KeysPage({ params, searchParams }: Props) {
   const actor = await requirePageActor();
   const slug = decodeParam((await params).tenant);
   const keys = await unlessNotFound(() => listSigningKeys(actor, slug));
   if (!keys) notFound();
+  const status = await getRotationStatus(actor, slug);
+  const { rotated } = await searchParams;
+  const { policy } = status;
 
   const canChange = hasRole(actor.role, "operator");
   const base = `/tenants/${encodeURIComponent(slug)}`;
@@ -62,13 +97,26 @@ export default async function KeysPage({ params }: Props) {
           </>
         }
         actions={
-          canChange ? (
-            <Link href={`${base}/keys/new`} className={buttonClass("primary")}>
-              Add a key
+          <>
+            <Link href={`${base}/rotation-policy`} className={buttonClass("ghost")}>
+              Rotation policy
             </Link>
-          ) : null
+            {canChange ? (
+              <>
+                {keys.length > 0 ? (
+                  <Link href={`${base}/keys/rotate`} className={buttonClass("secondary")}>
+                    Rotate now
+                  </Link>
+                ) : null}
+                <Link href={`${base}/keys/new`} className={buttonClass("primary")}>
+                  Add a key
+                </Link>
+              </>
+            ) : null}
+          </>
         }
       />
+      {typeof rotated === "string" ? <RotationNotice kid={rotated} keys={keys} status={status} /> : null}
       {keys.length === 0 ? (
         <EmptyState title="This tenant has no signing keys yet">
           {canChange ? (
@@ -84,6 +132,19 @@ export default async function KeysPage({ params }: Props) {
         </EmptyState>
       ) : (
         <div className="space-y-8">
+          <section aria-labelledby="rotation-heading" data-testid="rotation-timeline">
+            <h2 id="rotation-heading" className="text-lg font-semibold">
+              Rotation
+            </h2>
+            <p className="mb-3 text-sm text-slate-600">
+              A new key is published {formatDuration(policy.effectivePropagationSeconds)} before it signs (propagation, JWKS max-age{" "}
+              {formatDuration(policy.jwksMaxAgeSeconds)}); a retired key stays published for {formatDuration(policy.retentionSeconds)};{" "}
+              {policy.rotationIntervalSeconds === null
+                ? "automatic rotation is off."
+                : `a new key is staged every ${formatDuration(policy.rotationIntervalSeconds)}${policy.autoActivate ? " and activates by itself" : ", to be activated by hand"}.`}
+            </p>
+            <RotationTimeline slug={slug} status={status} />
+          </section>
           {GROUPS.map(({ state, title }) => {
             const group = byState([state]);
             const headingId = `keys-${state}-heading`;
@@ -94,7 +155,7 @@ export default async function KeysPage({ params }: Props) {
                 </h2>
                 <p className="mb-3 text-sm text-slate-600">{STATE_MEANING[state].replace(/^./, (c) => c.toUpperCase())}.</p>
                 {group.length > 0 ? (
-                  <KeysTable slug={slug} caption={`${title} keys`} keys={group} canChange={canChange} activeByScope={activeByScope} now={now} />
+                  <KeysTable slug={slug} caption={`${title} keys`} keys={group} canChange={canChange} activeByScope={activeByScope} now={now} effectivePropagationSeconds={policy.effectivePropagationSeconds} />
                 ) : (
                   <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-3 text-sm text-slate-600">No {title.toLowerCase()} keys.</p>
                 )}
@@ -105,7 +166,7 @@ export default async function KeysPage({ params }: Props) {
             <details className="rounded-lg border border-slate-200 bg-white p-4" data-testid="gone-keys">
               <summary className="cursor-pointer text-base font-semibold">Revoked and removed ({gone.length})</summary>
               <p className="mb-3 mt-2 text-sm text-slate-600">No longer published; kept for the record.</p>
-              <KeysTable slug={slug} caption="Revoked and removed keys" keys={gone} canChange={false} activeByScope={activeByScope} now={now} />
+              <KeysTable slug={slug} caption="Revoked and removed keys" keys={gone} canChange={false} activeByScope={activeByScope} now={now} effectivePropagationSeconds={policy.effectivePropagationSeconds} />
             </details>
           ) : null}
         </div>
