@@ -290,4 +290,21 @@ describe("Dynamic Client Registration", () => {
     expect((await send(slug, good.jwt)).status).toBe(201);
     await expect(testRegistrationRequest(actorWith("viewer"), slug, { requestJwt: good.jwt })).rejects.toMatchObject({ code: "forbidden" });
   });
+
+  it("refuses a request shaped like the Open Banking documentation's example with all three of its faults", async () => {
+    // The documented example was issued in April 2017 and expired in April 2018, its iss is
+    // a TPP id rather than the SSA's software_id, and its SSA is signed by a key no
+    // directory of this tenant publishes.
+    const { slug, issuer } = await bank();
+    const ssa = await stranger.sign(ssaClaims("12356789"));
+    const jwt = await tpp.sign(requestClaims(issuer, "12356789", ssa, { iss: "0123456789", iat: 1_492_760_444, exp: 1_524_296_444, jti: "37747cd1c10545699f754adf28b73e31" }));
+    const report = await testRegistrationRequest(OPERATOR, slug, { requestJwt: jwt });
+    expect(report.checks.filter((c) => !c.ok).map((c) => [c.rule, c.error])).toEqual([
+      ["software_statement.signature", "invalid_software_statement"],
+      ["request.iss", "invalid_client_metadata"],
+      ["request.exp", "invalid_client_metadata"],
+    ]);
+    const res = await send(slug, jwt);
+    expect(res).toMatchObject({ status: 400, body: { error: "invalid_software_statement", error_description: expect.stringMatching(/^software_statement\.signature:/) } });
+  });
 });

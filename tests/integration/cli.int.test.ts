@@ -253,7 +253,7 @@ describe("keyward CLI", () => {
 describe("keyward CLI: rotate-tick", () => {
   it("performs what the policy says is due, audited as system, and then has nothing to do", SLOW, async () => {
     const slug = `cli_rot_${RUN}`;
-    const tenant = await db().tenant.create({ data: { slug, name: "Cron Bank", jwksMaxAgeSeconds: 0, propagationSeconds: 0, rotationIntervalSeconds: 1 } });
+    const tenant = await db().tenant.create({ data: { slug, name: "Cron Bank", jwksMaxAgeSeconds: 0, propagationSeconds: 120, rotationIntervalSeconds: 1 } });
     // An active key activated long ago: automatic rotation is due.
     const { rotateNow } = await import("@/lib/rotation/rotate");
     const first = await rotateNow({ type: "cli", label: "cli", role: "admin" }, slug);
