@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import next from "next";
 import { env, EnvError } from "@/lib/env";
@@ -10,6 +9,7 @@ import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from "@/lib/request-meta";
 import { VERSION } from "@/lib/version";
 import { handleProtocolRequest } from "@/lib/protocol/router";
 import { startScheduler } from "@/lib/rotation/scheduler";
+import { requestIdFrom, withRequest } from "@/lib/observability/request-context";
 
 /**
  * Keyward's server: one process, one port. It prepares the database, then
@@ -52,15 +52,17 @@ async function main() {
     // headers; drop whatever a client sent under the same names.
     const forwarded = e.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || "unknown";
-    const incomingId = req.headers[REQUEST_ID_HEADER];
-    req.headers[REQUEST_ID_HEADER] =
-      typeof incomingId === "string" && /^[\w.-]{8,100}$/.test(incomingId) ? incomingId : randomUUID();
-    res.setHeader("x-request-id", req.headers[REQUEST_ID_HEADER]);
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, "unhandled error");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("internal error");
-    });
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader("x-request-id", requestId);
+    // Every log line of this request's work carries its id (lib/log.ts).
+    withRequest({ requestId }, () =>
+      handle(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "unhandled error");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`internal error (request ${requestId})`);
+      }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   server.on("error", (error: NodeJS.ErrnoException) => {

@@ -53,6 +53,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEYWARD_SCHEDULER: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
   KEYWARD_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
+  KEYWARD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
 });
 
 export interface Env {
@@ -78,6 +79,8 @@ export interface Env {
   /** Whether this process runs the rotation scheduler (off: run `keyward rotate-tick` from cron). */
   scheduler: boolean;
   schedulerIntervalMs: number;
+  /** The bearer token of GET /metrics; unset: no metrics endpoint. */
+  metricsToken?: string;
   /** Whether cookies must be Secure (the public URL is https). */
   secureCookies: boolean;
 }
@@ -152,6 +155,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     logLevel: e.LOG_LEVEL,
     scheduler: e.KEYWARD_SCHEDULER === "on",
     schedulerIntervalMs: e.KEYWARD_SCHEDULER_INTERVAL_MS,
+    metricsToken: e.KEYWARD_METRICS_TOKEN,
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

@@ -30,3 +30,27 @@ function schedulerHealth() {
   if (!s) return { running: false, leader: false, lastTickAt: null, lastError: null };
   return { running: true, leader: s.leader, lastTickAt: s.lastTickAt?.toISOString() ?? null, lastError: s.lastError };
 }
+
+/**
+ * Readiness: may this instance take traffic? The database answers, and the
+ * rotation scheduler (when this process runs it) has ticked recently.
+ */
+export async function readiness(): Promise<{ ready: boolean; problems: string[] }> {
+  const problems: string[] = [];
+  try {
+    await db().$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    problems.push(`database: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  const e = env();
+  if (e.scheduler) {
+    const s = schedulerState();
+    const limit = Math.max(e.schedulerIntervalMs * 5, 15_000);
+    const since = s?.lastTickAt ?? s?.startedAt;
+    if (!s) problems.push("scheduler: not running in this process");
+    else if (since && Date.now() - since.getTime() > limit) {
+      problems.push(`scheduler: no tick for ${Math.round((Date.now() - since.getTime()) / 1000)} s${s.lastError ? ` (last error: ${s.lastError})` : ""}`);
+    }
+  }
+  return { ready: problems.length === 0, problems };
+}

@@ -82,6 +82,16 @@ export const contract = {
     summary: "Liveness and database reachability (no authentication)",
     success: { status: 200, schema: healthSchema },
   },
+  live: {
+    method: "GET", path: "/api/v1/health/live", tag: "meta", role: "none",
+    summary: "Liveness: the process answers (for orchestrators; no dependency is checked)",
+    success: { status: 200, schema: z.object({ status: z.literal("ok") }) },
+  },
+  ready: {
+    method: "GET", path: "/api/v1/health/ready", tag: "meta", role: "none",
+    summary: "Readiness: the database answers and the rotation scheduler ticks; 503 with the problems otherwise",
+    success: { status: 200, schema: z.object({ ready: z.boolean(), problems: z.array(z.string()) }) },
+  },
   openapi: {
     method: "GET", path: "/api/v1/openapi.json", tag: "meta", role: "none",
     summary: "This OpenAPI 3.1 document",

@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
 import type { Actor } from "@/lib/auth/roles";
 import { recordAudit } from "@/lib/audit/record-event";
 import { hashSecretToken, newSecretToken, sameSecret } from "@/lib/auth/secret-token";
@@ -93,6 +94,21 @@ export function registrationResponse(row: ClientRow, issuer: string, extra: Reco
  * RFC 7591 §3.2.2 JSON naming the failed rule.
  */
 export async function registrationEndpoint(
+  slug: string,
+  method: string,
+  clientId: string | null,
+  contentType: string | undefined,
+  body: string,
+  authorization: string | undefined,
+): Promise<Snapshot> {
+  const answer = await answerRegistration(slug, method, clientId, contentType, body, authorization);
+  if (clientId === null && method === "POST") {
+    metrics().registration(answer.status === 201 ? "registered" : String((JSON.parse(answer.body.toString("utf8")) as { error?: string }).error ?? answer.status));
+  }
+  return answer;
+}
+
+async function answerRegistration(
   slug: string,
   method: string,
   clientId: string | null,

@@ -1,5 +1,6 @@
 import { RemoteJwksCache } from "@/lib/jwks-fetch/remote-jwks-cache";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/observability/metrics";
 
 const g = globalThis as unknown as { __keywardJwksCache?: RemoteJwksCache };
 
@@ -9,6 +10,10 @@ const g = globalThis as unknown as { __keywardJwksCache?: RemoteJwksCache };
  * console see the same keys and the same health.
  */
 export function remoteJwksCache(): RemoteJwksCache {
-  g.__keywardJwksCache ??= new RemoteJwksCache({ allow: env().outboundAllow });
+  g.__keywardJwksCache ??= new RemoteJwksCache({
+    allow: env().outboundAllow,
+    onFetch: (uri, record) => metrics().jwksFetch(uri, record.ok ? record.status : record.code),
+    onLookup: (result) => metrics().jwksLookup(result),
+  });
   return g.__keywardJwksCache;
 }

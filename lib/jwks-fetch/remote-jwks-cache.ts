@@ -34,6 +34,10 @@ export interface RemoteJwksCacheOptions {
   now?: () => number;
   /** The fetcher (tests). */
   fetch?: (uri: string, options: FetchJwksOptions) => Promise<JwksFetchResult>;
+  /** Told of every fetch attempt (metrics). */
+  onFetch?: (uri: string, record: JwksFetchRecord) => void;
+  /** Told how each lookup was answered: fresh keys, stale keys (refreshing), or a fetch first. */
+  onLookup?: (result: "fresh" | "stale" | "fetch") => void;
 }
 
 /** One fetch attempt, as the health page lists it. */
@@ -127,6 +131,7 @@ export class JwksUnavailable extends Error {
 }
 
 interface UriState {
+  uri: string;
   keys: readonly RemoteJwk[] | null;
   warnings: readonly string[];
   etag?: string;
@@ -163,6 +168,8 @@ export class RemoteJwksCache {
   private readonly maxStalenessMs: number;
   private readonly now: () => number;
   private readonly fetcher: (uri: string, options: FetchJwksOptions) => Promise<JwksFetchResult>;
+  private readonly onFetch?: RemoteJwksCacheOptions["onFetch"];
+  private readonly onLookup?: RemoteJwksCacheOptions["onLookup"];
 
   constructor(options: RemoteJwksCacheOptions) {
     this.allow = options.allow;
@@ -171,6 +178,8 @@ export class RemoteJwksCache {
     this.maxStalenessMs = options.maxStalenessMs ?? 24 * 60 * 60 * 1000;
     this.now = options.now ?? Date.now;
     this.fetcher = options.fetch ?? fetchJwks;
+    this.onFetch = options.onFetch;
+    this.onLookup = options.onLookup;
   }
 
   /**
@@ -185,7 +194,11 @@ export class RemoteJwksCache {
   async getKeys(uri: string, limits: JwksFetchLimits = {}): Promise<readonly RemoteJwk[]> {
     const state = this.state(uri);
     const now = this.now();
-    if (state.keys && now < state.freshUntil) return state.keys;
+    if (state.keys && now < state.freshUntil) {
+      this.onLookup?.("fresh");
+      return state.keys;
+    }
+    this.onLookup?.(state.keys && now <= state.freshUntil + this.maxStalenessMs ? "stale" : "fetch");
     if (state.keys && now <= state.freshUntil + this.maxStalenessMs) {
       if (!state.inFlight && now >= state.nextFetchAllowedAt) {
         // Already recorded in health; the held keys answer this call.
@@ -285,7 +298,7 @@ export class RemoteJwksCache {
    * const { lastError, keyCount, nextRefreshAt, history } = cache.health(idp.jwksUri);
    */
   health(uri: string): JwksHealth {
-    const state = this.states.get(uri) ?? newState();
+    const state = this.states.get(uri) ?? newState(uri);
     const keys = state.keys ?? [];
     const hasKeys = state.keys !== null;
     let nextRefreshAt: number | null = null;
@@ -348,7 +361,7 @@ export class RemoteJwksCache {
   private state(uri: string): UriState {
     let state = this.states.get(uri);
     if (!state) {
-      state = newState();
+      state = newState(uri);
       this.states.set(uri, state);
     }
     return state;
@@ -431,6 +444,7 @@ export class RemoteJwksCache {
   }
 
   private remember(state: UriState, record: JwksFetchRecord): void {
+    this.onFetch?.(state.uri, record);
     state.history.unshift(record);
     if (state.history.length > HISTORY_LENGTH) state.history.length = HISTORY_LENGTH;
   }
@@ -474,8 +488,9 @@ export class RemoteJwksCache {
   }
 }
 
-function newState(): UriState {
+function newState(uri: string): UriState {
   return {
+    uri,
     keys: null,
     warnings: [],
     freshUntil: 0,

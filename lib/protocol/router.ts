@@ -5,6 +5,10 @@ import { jwksSnapshot, protocolError } from "@/lib/protocol/jwks";
 import { tokenEndpoint } from "@/lib/protocol/token-endpoint";
 import { registrationEndpoint } from "@/lib/dcr/registration-endpoint";
 import { peekSnapshot, type Snapshot } from "@/lib/protocol/published-state";
+import { env } from "@/lib/env";
+import { sameSecret } from "@/lib/auth/secret-token";
+import { metrics, type PublicEndpoint } from "@/lib/observability/metrics";
+import { currentRequest, requestIdFrom, withRequest } from "@/lib/observability/request-context";
 
 /**
  * The public protocol endpoints, answered before Next's pipeline: they are the
@@ -12,14 +16,15 @@ import { peekSnapshot, type Snapshot } from "@/lib/protocol/published-state";
  * Plain node:http, a few routes, answers from in-memory snapshots.
  */
 const SLUG = "[a-z0-9][a-z0-9_-]{1,62}";
-const ROUTES: { pattern: RegExp; cacheKey: (m: RegExpExecArray) => string; answer: (m: RegExpExecArray) => Promise<Snapshot> }[] = [
-  { pattern: new RegExp(`^/(${SLUG})/oauth2/v1/certs/?$`), cacheKey: () => "jwks:", answer: (m) => jwksSnapshot(m[1]!) },
+const ROUTES: { endpoint: PublicEndpoint; pattern: RegExp; cacheKey: (m: RegExpExecArray) => string; answer: (m: RegExpExecArray) => Promise<Snapshot> }[] = [
+  { endpoint: "jwks", pattern: new RegExp(`^/(${SLUG})/oauth2/v1/certs/?$`), cacheKey: () => "jwks:", answer: (m) => jwksSnapshot(m[1]!) },
   {
+    endpoint: "jwks_app",
     pattern: new RegExp(`^/(${SLUG})/oauth2/v1/certs/app/([^/]{1,200})/?$`),
     cacheKey: (m) => `jwks:${decode(m[2]!)}`,
     answer: (m) => jwksSnapshot(m[1]!, decode(m[2]!)),
   },
-  { pattern: new RegExp(`^/(${SLUG})/\\.well-known/openid-configuration/?$`), cacheKey: () => "discovery", answer: (m) => discoverySnapshot(m[1]!) },
+  { endpoint: "discovery", pattern: new RegExp(`^/(${SLUG})/\\.well-known/openid-configuration/?$`), cacheKey: () => "discovery", answer: (m) => discoverySnapshot(m[1]!) },
 ];
 
 function decode(segment: string): string {
@@ -63,23 +68,28 @@ function headersOf(snap: Snapshot): { full: string[]; notModified: string[] } {
   return h;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot): void {
+/** Writes a snapshot (304 when the client has it); answers the status written. */
+function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot): number {
   const headers = headersOf(snap);
   if (snap.status === 200 && etagMatches(req.headers["if-none-match"], snap.etag)) {
     res.writeHead(304, headers.notModified);
     res.end();
-    return;
+    return 304;
   }
   res.writeHead(snap.status, headers.full);
   res.end(req.method === "HEAD" ? undefined : snap.body);
+  return snap.status;
 }
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
 
 const TOKEN_PATH = new RegExp(`^/(${SLUG})/oauth2/token/?$`);
 const MAX_FORM_BYTES = 16_384;
 
 /** A per-request answer (no ETag, never cached). */
 function sendOnce(res: ServerResponse, snap: Snapshot): void {
-  res.writeHead(snap.status, { ...BASE_HEADERS, ...snap.headers, "content-length": String(snap.body.length) });
+  const requestId = currentRequest()?.requestId;
+  res.writeHead(snap.status, { ...BASE_HEADERS, ...snap.headers, "content-length": String(snap.body.length), ...(requestId ? { "x-request-id": requestId } : {}) });
   res.end(snap.body);
 }
 
@@ -87,7 +97,26 @@ function sendOnce(res: ServerResponse, snap: Snapshot): void {
  * Reads a request body up to `limit` bytes, then answers with what `handle`
  * makes of it; a larger body is refused with 413 as soon as it is seen.
  */
-function withBody(req: IncomingMessage, res: ServerResponse, limit: number, what: string, handle: (body: string) => Promise<Snapshot>): void {
+function withBody(req: IncomingMessage, res: ServerResponse, endpoint: PublicEndpoint, limit: number, what: string, handle: (body: string) => Promise<Snapshot>): void {
+  const started = performance.now();
+  res.once("finish", () => metrics().request(endpoint, res.statusCode, seconds(started)));
+  const context = { requestId: requestIdFrom(req.headers["x-request-id"]) };
+  readBody(req, res, limit, (body) =>
+    // The request's work, its log lines and its answer carry its id.
+    withRequest(context, () => {
+      handle(body)
+        .then((snap) => sendOnce(res, snap))
+        .catch((error: unknown) => {
+          log().error({ err: error }, `${what} failed`);
+          if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", `the ${what} could not be processed; try again`));
+          else res.end();
+        });
+    }),
+  );
+}
+
+/** Collects a request body up to `limit` bytes; a larger body is refused with 413 as soon as it is seen. */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number, onBody: (body: string) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
@@ -100,31 +129,53 @@ function withBody(req: IncomingMessage, res: ServerResponse, limit: number, what
     } else if (!refused) chunks.push(chunk);
   });
   req.on("end", () => {
-    if (refused) return;
-    handle(Buffer.concat(chunks).toString("utf8"))
-      .then((snap) => sendOnce(res, snap))
-      .catch((error: unknown) => {
-        log().error({ err: error }, `${what} failed`);
-        if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", `the ${what} could not be processed; try again`));
-        else res.end();
-      });
+    if (!refused) onBody(Buffer.concat(chunks).toString("utf8"));
   });
 }
 
 function tokenRequest(req: IncomingMessage, res: ServerResponse, slug: string): void {
   if (req.method !== "POST") {
+    metrics().request("token", 405, 0);
     sendOnce(res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use POST`), headers: { "content-type": "application/json", allow: "POST", "cache-control": "no-store" } });
     return;
   }
-  withBody(req, res, MAX_FORM_BYTES, "token request", (body) => tokenEndpoint(slug, req.headers["content-type"], body, req.headers.authorization));
+  withBody(req, res, "token", MAX_FORM_BYTES, "token request", (body) => tokenEndpoint(slug, req.headers["content-type"], body, req.headers.authorization));
 }
 
 const REGISTER_PATH = new RegExp(`^/(${SLUG})/register(?:/([^/]{1,200}))?/?$`);
 const MAX_JWT_BYTES = 65_536;
 
 function registrationRequest(req: IncomingMessage, res: ServerResponse, slug: string, clientId: string | null): void {
-  withBody(req, res, MAX_JWT_BYTES, "registration request", (body) =>
+  withBody(req, res, "register", MAX_JWT_BYTES, "registration request", (body) =>
     registrationEndpoint(slug, req.method ?? "GET", clientId, req.headers["content-type"], body, req.headers.authorization),
+  );
+}
+
+/**
+ * `GET /metrics` (Prometheus text format): only with `Authorization: Bearer
+ * <KEYWARD_METRICS_TOKEN>`; without that setting the endpoint does not exist.
+ */
+function metricsRequest(req: IncomingMessage, res: ServerResponse): void {
+  const expected = env().metricsToken;
+  if (!expected) {
+    sendOnce(res, protocolError(404, "not_found", "metrics are off; set KEYWARD_METRICS_TOKEN to serve them"));
+    return;
+  }
+  const given = req.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? "";
+  if (!sameSecret(given, expected)) {
+    sendOnce(res, { ...protocolError(401, "invalid_token", "GET /metrics needs Authorization: Bearer <KEYWARD_METRICS_TOKEN>"), headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="metrics"', "cache-control": "no-store" } });
+    return;
+  }
+  const registry = metrics().registry;
+  registry.metrics().then(
+    (text) => {
+      res.writeHead(200, { ...BASE_HEADERS, "content-type": registry.contentType, "cache-control": "no-store" });
+      res.end(text);
+    },
+    (error: unknown) => {
+      log().error({ err: error }, "metrics collection failed");
+      sendOnce(res, protocolError(500, "server_error", "the metrics could not be collected"));
+    },
   );
 }
 
@@ -136,6 +187,10 @@ export function handleProtocolRequest(req: IncomingMessage, res: ServerResponse)
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
+  if (path === "/metrics") {
+    metricsRequest(req, res);
+    return true;
+  }
   const token = TOKEN_PATH.exec(path);
   if (token) {
     tokenRequest(req, res, token[1]!);
@@ -158,18 +213,21 @@ export function handleProtocolRequest(req: IncomingMessage, res: ServerResponse)
       send(req, res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use GET`), headers: { "content-type": "application/json", allow: "GET, HEAD", "cache-control": "no-store" } });
       return true;
     }
+    const started = performance.now();
     // Fast path: a built snapshot is written without a promise in between.
     const cached = peekSnapshot(m[1]!, route.cacheKey(m));
     if (cached) {
-      send(req, res, cached);
+      metrics().request(route.endpoint, send(req, res, cached), seconds(started));
       return true;
     }
     route.answer(m).then(
-      (snap) => send(req, res, snap),
+      (snap) => metrics().request(route.endpoint, send(req, res, snap), seconds(started)),
       (error: unknown) => {
-        log().error({ err: error, path }, "protocol endpoint failed");
-        if (!res.headersSent) send(req, res, protocolError(503, "temporarily_unavailable", "the server could not read its keys; try again"));
-        else res.end();
+        const requestId = requestIdFrom(req.headers["x-request-id"]);
+        log().error({ err: error, path, requestId }, "protocol endpoint failed");
+        if (res.headersSent) return void res.end();
+        res.setHeader("x-request-id", requestId);
+        metrics().request(route.endpoint, send(req, res, protocolError(503, "temporarily_unavailable", "the server could not read its keys; try again")), seconds(started));
       },
     );
     return true;

@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
 import { signForTenant } from "@/lib/keys/sign";
 import { toIdpView } from "@/lib/idps/identity-providers";
 import { verifyAssertion } from "@/lib/idps/verify-assertion";
@@ -49,6 +50,15 @@ function grantedScope(requested: string | null, allowed: string): string {
  * whose description says what to fix. Never a stack trace.
  */
 export async function tokenEndpoint(slug: string, contentType: string | undefined, body: string, authorization: string | undefined): Promise<Snapshot> {
+  const seen = { grant: "unknown" };
+  const answer = await issueToken(slug, contentType, body, authorization, seen);
+  // Counted by grant and outcome: "issued", or the OAuth error code.
+  const outcome = answer.status === 200 ? "issued" : String((JSON.parse(answer.body.toString("utf8")) as { error?: string }).error ?? answer.status);
+  metrics().token(seen.grant, outcome);
+  return answer;
+}
+
+async function issueToken(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, seen: { grant: string }): Promise<Snapshot> {
   try {
     const tenant = await publishedTenant(slug);
     if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
@@ -60,6 +70,7 @@ export async function tokenEndpoint(slug: string, contentType: string | undefine
     const tokenEndpointUrl = `${issuer}/oauth2/token`;
     const grantType = params.get("grant_type");
     if (!grantType) throw new OAuthError(400, "invalid_request", "grant_type is missing");
+    seen.grant = grantType === JWT_BEARER ? "jwt-bearer" : grantType === "client_credentials" ? grantType : "unsupported";
     if (grantType !== JWT_BEARER && grantType !== "client_credentials") {
       throw new OAuthError(400, "unsupported_grant_type", `grant_type "${grantType}" is not supported; use ${JWT_BEARER} or client_credentials`);
     }

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { SYSTEM_ACTOR } from "@/lib/auth/roles";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
 import { activateInTx } from "@/lib/keys/activate-key";
 import { prepare } from "@/lib/keys/add-key";
 import { toLifecycleKey } from "@/lib/keys/key-row";
@@ -203,11 +204,17 @@ export function startScheduler(intervalMs: number): SchedulerState {
     running = (async () => {
       try {
         state.leader = await acquireLease(holder, ttlMs);
-        if (state.leader) await runRotationTick();
+        if (state.leader) {
+          const report = await runRotationTick();
+          metrics().schedulerTick(report.errors.length > 0 ? "error" : report.transitions.length > 0 ? "performed" : "idle", report.transitions);
+        } else {
+          metrics().schedulerTick("standby", []);
+        }
         state.lastTickAt = new Date();
         state.lastError = null;
       } catch (error) {
         state.lastError = error instanceof Error ? error.message : String(error);
+        metrics().schedulerTick("error", []);
         log().warn({ err: state.lastError }, "rotation scheduler tick failed; retrying");
       }
     })().finally(() => {

@@ -47,6 +47,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   // The loopback JWKS servers of the tests listen on 127.0.0.2; every other
   // private or loopback address stays refused, as in production.
   process.env.KEYWARD_OUTBOUND_ALLOW ??= "127.0.0.2";
+  // The tests drive the rotation scheduler themselves (runRotationTick), as a
+  // cron deployment would; no process here runs its loop.
+  process.env.KEYWARD_SCHEDULER ??= "off";
   const url = process.env.DATABASE_URL;
   const kind = kindOf(url);
   process.env.KEYWARD_TEST_DB ??= kind;
