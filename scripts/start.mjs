@@ -2,7 +2,10 @@
 // app when its sources changed, then run the server (which prepares ./data,
 // applies migrations and bootstraps before it listens).
 //
-//   node scripts/start.mjs [--dev] [--no-install]
+//   node scripts/start.mjs [--dev] [--no-install] [--build-only]
+//
+// --build-only stops after the build (`npm run build`; the benchmarks and
+// the end-to-end tests start the built server themselves).
 //
 // Plain Node with builtins only until dependencies are installed.
 import { spawn } from "node:child_process";
@@ -68,6 +71,7 @@ async function main() {
       await run(path.join(root, "node_modules/.bin/next"), ["build"]);
     }
   }
+  if (args.has("--build-only")) return;
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])], {
     cwd: root,
     stdio: "inherit",
