@@ -43,6 +43,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
               ["Discovery", tenant.discoveryUrl],
               ["JWKS", tenant.jwksUri],
               ["Token endpoint", tenant.tokenEndpoint],
+              ["Registration", tenant.registrationEndpoint],
             ].map(([label, value]) => (
               <div key={label} className="grid grid-cols-[8rem_1fr] gap-2">
                 <dt className="text-slate-600">{label}</dt>

@@ -8,6 +8,7 @@ export function TenantEndpoints({ tenant }: { tenant: TenantView }) {
     ["discovery", "Discovery", tenant.discoveryUrl],
     ["jwks", "JWKS", tenant.jwksUri],
     ["token", "Token endpoint", tenant.tokenEndpoint],
+    ["registration", "Registration (DCR)", tenant.registrationEndpoint],
   ] as const;
   return (
     <div className="space-y-3">
