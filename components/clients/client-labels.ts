@@ -20,3 +20,26 @@ export function shortGrantType(grant: string): string {
 export function clientsHref(slug: string): string {
   return `/tenants/${encodeURIComponent(slug)}/clients`;
 }
+
+/** The detail page of one client. */
+export function clientHref(slug: string, clientId: string): string {
+  return `${clientsHref(slug)}/${encodeURIComponent(clientId)}`;
+}
+
+/** Every method a client may authenticate with at the token endpoint, for the list's filter. */
+export const AUTH_METHOD_FILTER_OPTIONS = [
+  { value: "client_secret_basic", label: "client_secret_basic" },
+  { value: "private_key_jwt", label: "private_key_jwt" },
+  { value: "tls_client_auth", label: "tls_client_auth" },
+] as const;
+
+export const STATUS_OPTIONS = [
+  { value: "active", label: "Active" },
+  { value: "suspended", label: "Suspended" },
+] as const;
+
+/** How a client came to be: typed in the console (or the API), or registered by the TPP itself. */
+export const REGISTERED_VIA_LABEL: Record<"console" | "dcr", string> = {
+  console: "Console",
+  dcr: "DCR",
+};

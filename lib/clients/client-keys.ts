@@ -65,7 +65,7 @@ async function checkedKey(input: { certificatePem: string } | { jwk: Record<stri
     jwk = keys[0]!;
   } else {
     try {
-      jwk = inlineJwks({ keys: [input.jwk] }).keys[0]!;
+      jwk = inlineJwks({ keys: [input.jwk] }, "the client's").keys[0]!;
     } catch (error) {
       // inlineJwks names the key by its position in a set; here there is one.
       if (error instanceof AppError) throw problem("jwk", error.message.replace(/^jwks\.keys\.0(\.kid)?: /, ""));

@@ -153,6 +153,12 @@ export async function createClient(actor: Actor, slug: string, input: unknown): 
         jwksUri,
         grantTypes: JSON.stringify(data.grantTypes),
         scope: data.scope,
+        tlsClientAuthSubjectDn: data.tlsClientAuthSubjectDn ?? null,
+        softwareId: data.softwareId ?? null,
+        orgId: data.orgId ?? null,
+        orgName: data.orgName ?? null,
+        roles: JSON.stringify(data.roles ?? []),
+        redirectUris: JSON.stringify(data.redirectUris ?? []),
         createdBy: actor.label,
       },
     });

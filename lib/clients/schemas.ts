@@ -6,7 +6,21 @@ export const AUTH_METHODS = ["client_secret_basic", "private_key_jwt"] as const;
 export const createClientSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(200),
-    tokenEndpointAuthMethod: z.enum(AUTH_METHODS).describe("client_secret_basic (a secret is returned once) or private_key_jwt"),
+    tokenEndpointAuthMethod: z
+      .enum([...AUTH_METHODS, "tls_client_auth"])
+      .describe("client_secret_basic (a secret is returned once), private_key_jwt, or tls_client_auth (mutual TLS, by subject DN)"),
+    tlsClientAuthSubjectDn: z
+      .string()
+      .trim()
+      .min(3)
+      .max(500, "must be at most 500 characters")
+      .optional()
+      .describe('tls_client_auth: the subject DN of the TPP\'s transport certificate, e.g. "CN=tpp.example,O=TPP Ltd,C=GB"'),
+    softwareId: z.string().trim().min(1).max(100).optional().describe("The TPP software's id in its directory"),
+    orgId: z.string().trim().min(1).max(100).optional(),
+    orgName: z.string().trim().min(1).max(200).optional(),
+    roles: z.array(z.string().trim().min(1).max(50)).max(10).optional().describe('e.g. ["AISP","PISP"]'),
+    redirectUris: z.array(z.string().trim().url("must be an absolute URL").max(2000)).max(20).optional(),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).max(5).default(["client_credentials"]),
     scope: z
       .string()
@@ -22,8 +36,14 @@ export const createClientSchema = z
     if (v.tokenEndpointAuthMethod === "private_key_jwt" && !v.jwks === !v.jwksUri) {
       ctx.addIssue({ code: "custom", path: ["jwks"], message: "private_key_jwt needs exactly one of jwks or jwksUri" });
     }
-    if (v.tokenEndpointAuthMethod === "client_secret_basic" && (v.jwks || v.jwksUri)) {
-      ctx.addIssue({ code: "custom", path: ["jwks"], message: "client_secret_basic clients have no keys" });
+    if (v.tokenEndpointAuthMethod !== "private_key_jwt" && (v.jwks || v.jwksUri)) {
+      ctx.addIssue({ code: "custom", path: ["jwks"], message: `${v.tokenEndpointAuthMethod} clients have no signing keys here` });
+    }
+    if (v.tokenEndpointAuthMethod === "tls_client_auth" && !v.tlsClientAuthSubjectDn) {
+      ctx.addIssue({ code: "custom", path: ["tlsClientAuthSubjectDn"], message: "is required with tls_client_auth" });
+    }
+    if (v.tokenEndpointAuthMethod !== "tls_client_auth" && v.tlsClientAuthSubjectDn) {
+      ctx.addIssue({ code: "custom", path: ["tlsClientAuthSubjectDn"], message: "applies to tls_client_auth only" });
     }
   })
   .meta({ id: "CreateClient" });

@@ -15,13 +15,13 @@ function problem(path: string, message: string): AppError {
  * member is refused, naming the key, rather than silently dropped), each one a
  * key node can import, no symmetric keys.
  */
-export function inlineJwks(jwks: { keys: Record<string, unknown>[] }): { keys: Record<string, unknown>[] } {
+export function inlineJwks(jwks: { keys: Record<string, unknown>[] }, owner = "the IdP's"): { keys: Record<string, unknown>[] } {
   const kids = new Set<string>();
   const keys = jwks.keys.map((jwk, i) => {
     const name = typeof jwk.kid === "string" ? `key "${jwk.kid}"` : `key ${i + 1}`;
     const priv = privateMembersOf(jwk);
     if (jwk.kty === "oct") throw problem(`jwks.keys.${i}`, `${name} is a symmetric key; an IdP's assertions must be verified with its public keys`);
-    if (priv.length > 0) throw problem(`jwks.keys.${i}`, `${name} holds private members (${priv.join(", ")}); give the IdP's public keys only`);
+    if (priv.length > 0) throw problem(`jwks.keys.${i}`, `${name} holds private members (${priv.join(", ")}); give ${owner} public keys only`);
     if (jwk.use === "enc") throw problem(`jwks.keys.${i}`, `${name} is an encryption key (use "enc"); assertions need signature keys`);
     try {
       createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });

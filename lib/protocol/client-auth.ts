@@ -5,6 +5,7 @@ import type { ClientRow } from "@/lib/clients/clients";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { ASSERTION_ALGS } from "@/lib/idps/schemas";
 import { consumeJti } from "@/lib/protocol/replay-cache";
+import { ClientCertificateError, parseClientCertHeader, subjectMatches } from "@/lib/protocol/client-certificate";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -33,15 +34,40 @@ async function clientOf(tenantId: string, clientId: string): Promise<ClientRow> 
 }
 
 /**
- * Authenticates the client of a token request: HTTP Basic (client_secret_basic)
- * or a signed client assertion (private_key_jwt, RFC 7523 §2.2) whose aud is
- * the token endpoint or the issuer and whose jti is used once.
+ * tls_client_auth (RFC 8705 §2.1.2): the certificate the proxy verified in the
+ * TLS handshake and forwarded must be valid now and have the registered
+ * subject DN.
+ */
+function tlsClientAuth(client: ClientRow, header: string | undefined): ClientRow {
+  if (!header) {
+    throw invalidClient(`client "${client.clientId}" authenticates with tls_client_auth: the request must come over mutual TLS, its certificate forwarded by the proxy in Client-Cert`);
+  }
+  let cert;
+  try {
+    cert = parseClientCertHeader(header);
+  } catch (error) {
+    throw invalidClient(error instanceof ClientCertificateError ? error.message : "the client certificate could not be read");
+  }
+  const now = new Date();
+  if (cert.notAfter <= now || cert.notBefore > now) throw invalidClient(`the client certificate is not valid now (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`);
+  if (!client.tlsClientAuthSubjectDn || !subjectMatches(cert.subject, client.tlsClientAuthSubjectDn)) {
+    throw invalidClient(`the client certificate's subject "${cert.subject.replace(/\n/g, ", ")}" is not the registered tls_client_auth_subject_dn "${client.tlsClientAuthSubjectDn}"`);
+  }
+  return client;
+}
+
+/**
+ * Authenticates the client of a token request: HTTP Basic (client_secret_basic),
+ * a signed client assertion (private_key_jwt, RFC 7523 §2.2) whose aud is the
+ * token endpoint or the issuer and whose jti is used once, or its mutual-TLS
+ * certificate (tls_client_auth, with client_id in the form).
  */
 export async function authenticateClient(
   tenant: { id: string },
   params: URLSearchParams,
   authorization: string | undefined,
   endpoints: { tokenEndpoint: string; issuer: string },
+  clientCertHeader?: string,
 ): Promise<ClientRow> {
   const assertion = params.get("client_assertion");
   const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
@@ -101,7 +127,13 @@ export async function authenticateClient(
     }
     return client;
   }
-  throw invalidClient(
-    params.get("client_id") ? "client authentication is required (HTTP Basic or private_key_jwt)" : "no client authentication (HTTP Basic or private_key_jwt)",
-  );
+  const clientId = params.get("client_id");
+  if (clientId) {
+    const client = await clientOf(tenant.id, clientId);
+    if (client.tokenEndpointAuthMethod !== "tls_client_auth") {
+      throw invalidClient(`client "${clientId}" must authenticate with ${client.tokenEndpointAuthMethod} (HTTP Basic or a client assertion)`);
+    }
+    return tlsClientAuth(client, clientCertHeader);
+  }
+  throw invalidClient("no client authentication (HTTP Basic, private_key_jwt, or client_id with a mutual-TLS certificate)");
 }

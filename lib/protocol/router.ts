@@ -81,6 +81,7 @@ function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot): number
   return snap.status;
 }
 
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
 const TOKEN_PATH = new RegExp(`^/(${SLUG})/oauth2/token/?$`);
@@ -139,7 +140,9 @@ function tokenRequest(req: IncomingMessage, res: ServerResponse, slug: string): 
     sendOnce(res, { ...protocolError(405, "invalid_request", `${req.method} is not allowed here; use POST`), headers: { "content-type": "application/json", allow: "POST", "cache-control": "no-store" } });
     return;
   }
-  withBody(req, res, "token", MAX_FORM_BYTES, "token request", (body) => tokenEndpoint(slug, req.headers["content-type"], body, req.headers.authorization));
+  // The TLS-terminating proxy forwards the client's certificate (RFC 9440); trusted only behind one.
+  const clientCert = env().trustProxy ? headerValue(req.headers["client-cert"]) : undefined;
+  withBody(req, res, "token", MAX_FORM_BYTES, "token request", (body) => tokenEndpoint(slug, req.headers["content-type"], body, req.headers.authorization, clientCert));
 }
 
 const REGISTER_PATH = new RegExp(`^/(${SLUG})/register(?:/([^/]{1,200}))?/?$`);

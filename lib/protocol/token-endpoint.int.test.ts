@@ -152,7 +152,7 @@ describe("the token endpoint", () => {
     expect(discovery).toMatchObject({
       token_endpoint: `http://keyward.test/${s.slug}/oauth2/token`,
       grant_types_supported: [JWT_BEARER, "client_credentials"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt", "tls_client_auth"],
     });
   });
 

@@ -8,6 +8,7 @@ import { signForTenant } from "@/lib/keys/sign";
 import { toIdpView } from "@/lib/idps/identity-providers";
 import { verifyAssertion } from "@/lib/idps/verify-assertion";
 import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
+import { parseClientCertHeader } from "@/lib/protocol/client-certificate";
 import { consumeJti } from "@/lib/protocol/replay-cache";
 import { publishedTenant } from "@/lib/protocol/published-state";
 import { jsonSnapshot } from "@/lib/protocol/jwks";
@@ -49,16 +50,16 @@ function grantedScope(requested: string | null, allowed: string): string {
  * tenant's active key (or the client's own app key), or an RFC 6749 §5.2 error
  * whose description says what to fix. Never a stack trace.
  */
-export async function tokenEndpoint(slug: string, contentType: string | undefined, body: string, authorization: string | undefined): Promise<Snapshot> {
+export async function tokenEndpoint(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, clientCert?: string): Promise<Snapshot> {
   const seen = { grant: "unknown" };
-  const answer = await issueToken(slug, contentType, body, authorization, seen);
+  const answer = await issueToken(slug, contentType, body, authorization, clientCert, seen);
   // Counted by grant and outcome: "issued", or the OAuth error code.
   const outcome = answer.status === 200 ? "issued" : String((JSON.parse(answer.body.toString("utf8")) as { error?: string }).error ?? answer.status);
   metrics().token(seen.grant, outcome);
   return answer;
 }
 
-async function issueToken(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, seen: { grant: string }): Promise<Snapshot> {
+async function issueToken(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, clientCert: string | undefined, seen: { grant: string }): Promise<Snapshot> {
   try {
     const tenant = await publishedTenant(slug);
     if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
@@ -74,7 +75,7 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
     if (grantType !== JWT_BEARER && grantType !== "client_credentials") {
       throw new OAuthError(400, "unsupported_grant_type", `grant_type "${grantType}" is not supported; use ${JWT_BEARER} or client_credentials`);
     }
-    const client = await authenticateClient(tenant, params, authorization, { tokenEndpoint: tokenEndpointUrl, issuer });
+    const client = await authenticateClient(tenant, params, authorization, { tokenEndpoint: tokenEndpointUrl, issuer }, clientCert);
     if (!(JSON.parse(client.grantTypes) as string[]).includes(grantType)) {
       throw new OAuthError(400, "unauthorized_client", `client "${client.clientId}" may not use the ${grantType} grant`);
     }
@@ -106,7 +107,18 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
     const now = Math.floor(Date.now() / 1000);
     const { jwt } = await signForTenant(
       slug,
-      { iss: issuer, sub: subject, aud: issuer, client_id: client.clientId, ...(scope ? { scope } : {}), jti: randomUUID(), iat: now, exp: now + tenant.accessTokenTtlSeconds },
+      {
+        iss: issuer,
+        sub: subject,
+        aud: issuer,
+        client_id: client.clientId,
+        ...(scope ? { scope } : {}),
+        jti: randomUUID(),
+        iat: now,
+        exp: now + tenant.accessTokenTtlSeconds,
+        // RFC 8705 §3: a mutual-TLS client's token is bound to its certificate.
+        ...(client.tokenEndpointAuthMethod === "tls_client_auth" && clientCert ? { cnf: { "x5t#S256": parseClientCertHeader(clientCert).thumbprintS256 } } : {}),
+      },
       // The client's own app key when it has one, else the tenant's.
       { typ: "at+jwt", appId: client.clientId, fallbackToTenant: true },
     );

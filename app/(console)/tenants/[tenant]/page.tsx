@@ -59,6 +59,12 @@ export default async function TenantPage({ params }: Props) {
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/clients`}>
                 Clients
               </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/directories`}>
+                Directories
+              </Link>
+              <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/dcr-tester`}>
+                DCR tester
+              </Link>
               <Link className="text-sm font-medium text-brand-700 underline" href={`/tenants/${encodeURIComponent(tenant.slug)}/config`}>
                 Configuration
               </Link>

@@ -2,7 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction, type ActionResult } from "@/lib/actions/action-result";
-import { createClient } from "@/lib/clients/clients";
+import { createClient, deleteClient, updateClient } from "@/lib/clients/clients";
+import { addClientKey, removeClientKey } from "@/lib/clients/client-keys";
+import type { ClientKeyView } from "@/lib/clients/schemas";
 import { fieldError } from "@/lib/errors";
 
 export type CreatedClientData = { clientId: string; name: string; clientSecret?: string };
@@ -53,4 +55,81 @@ export async function createClientAction(_prev: ActionResult<CreatedClientData>,
       data: { clientId: created.clientId, name: created.name, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}) },
     };
   });
+}
+
+export type AddedClientKeyData = { key: ClientKeyView };
+
+function clientsPath(slug: string): string {
+  return `/tenants/${encodeURIComponent(slug)}/clients`;
+}
+
+/** The list and every client page live under this path. */
+function refresh(slug: string): void {
+  revalidatePath(clientsPath(slug), "layout");
+}
+
+/** The pasted JWK: one key on its own, or a set holding exactly one. */
+function parseJwk(value: FormDataEntryValue | null): Record<string, unknown> {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (!text) throw fieldError("jwk", "is required");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw fieldError("jwk", "is not valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("jwk", "must be a JWK: a JSON object with kty");
+  if ("keys" in parsed) {
+    const keys = (parsed as { keys: unknown }).keys;
+    if (!Array.isArray(keys) || keys.length !== 1 || typeof keys[0] !== "object" || keys[0] === null) {
+      throw fieldError("jwk", "holds a JWK set; paste one key at a time");
+    }
+    return keys[0] as Record<string, unknown>;
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Suspends or reactivates a client: a suspended client gets no tokens. */
+export async function setClientStatusAction(slug: string, clientId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
+  const result = await runAction<undefined>(async (actor) => {
+    const status = form.get("status") === "suspended" ? "suspended" : "active";
+    const client = await updateClient(actor, slug, clientId, { status });
+    return { message: `Client ${client.name} ${client.status === "suspended" ? "suspended" : "reactivated"}` };
+  });
+  if (result.ok) refresh(slug);
+  return result;
+}
+
+export async function deleteClientAction(slug: string, clientId: string, _prev: ActionResult, _form: FormData): Promise<ActionResult> {
+  const result = await runAction<undefined>(async (actor) => {
+    await deleteClient(actor, slug, clientId);
+    return { message: `Client ${clientId} deleted` };
+  });
+  // Only the list: the deleted client's page is left by the browser, not rendered again as a 404.
+  if (result.ok) revalidatePath(clientsPath(slug));
+  return result;
+}
+
+/** Adds a key to the client's JWKS: the TPP's PEM signing certificate, or a public JWK. */
+export async function addClientKeyAction(slug: string, clientId: string, _prev: ActionResult<AddedClientKeyData>, form: FormData): Promise<ActionResult<AddedClientKeyData>> {
+  const result = await runAction<AddedClientKeyData>(async (actor) => {
+    const format = String(form.get("format") ?? "certificate");
+    const pem = String(form.get("certificatePem") ?? "");
+    if (format !== "jwk" && !pem.trim()) throw fieldError("certificatePem", "is required: paste the certificate or load its file");
+    const input = format === "jwk" ? { jwk: parseJwk(form.get("jwk")) } : { certificatePem: pem };
+    const key = await addClientKey(actor, slug, clientId, input);
+    return { message: `Key ${key.kid ?? ""} added`, data: { key } };
+  });
+  if (result.ok) refresh(slug);
+  return result;
+}
+
+export async function removeClientKeyAction(slug: string, clientId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
+  const result = await runAction<undefined>(async (actor) => {
+    const kid = String(form.get("kid") ?? "");
+    await removeClientKey(actor, slug, clientId, kid);
+    return { message: `Key ${kid} removed` };
+  });
+  if (result.ok) refresh(slug);
+  return result;
 }

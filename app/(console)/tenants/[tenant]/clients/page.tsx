@@ -2,18 +2,25 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { hasRole } from "@/lib/auth/roles";
-import { unlessNotFound } from "@/lib/errors";
+import { hasRole, type Actor } from "@/lib/auth/roles";
+import { isAppError, unlessNotFound } from "@/lib/errors";
 import { listClients } from "@/lib/clients/clients";
+import type { ClientView } from "@/lib/clients/schemas";
+import type { Page } from "@/lib/pagination";
 import { Badge } from "@/components/ui/badge";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { buttonClass } from "@/components/ui/button";
 import { EmptyState, PageHeader, Table, Td, Time } from "@/components/ui/page";
-import { clientsHref, shortGrantType } from "@/components/clients/client-labels";
+import { AuditPagination } from "@/components/audit/audit-pagination";
+import { ClientFilters } from "@/components/clients/client-filters";
+import { clientHref, clientsHref, REGISTERED_VIA_LABEL, shortGrantType } from "@/components/clients/client-labels";
+import { dcrTesterHref, directoriesHref } from "@/components/directories/directory-labels";
 import { decodeParam } from "../keys/params";
+import { clientListHref, clientListParams, isFiltered, type ClientListParams, type RawSearchParams } from "./search-params";
 
 interface Props {
   params: Promise<{ tenant: string }>;
+  searchParams: Promise<RawSearchParams>;
 }
 
 export const dynamic = "force-dynamic";
@@ -22,14 +29,26 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Clients of ${decodeParam((await params).tenant)}` };
 }
 
-export default async function ClientsPage({ params }: Props) {
+/** One page of the list, or why the filters cannot be applied (a hand-edited URL, a stale cursor). */
+async function loadPage(actor: Actor, slug: string, filters: ClientListParams): Promise<{ page: Page<ClientView> } | { error: string }> {
+  try {
+    return { page: await listClients(actor, slug, filters) };
+  } catch (error) {
+    if (isAppError(error) && error.code === "validation_failed") return { error: error.message };
+    throw error;
+  }
+}
+
+export default async function ClientsPage({ params, searchParams }: Props) {
   const actor = await requirePageActor();
   const slug = decodeParam((await params).tenant);
-  const page = await unlessNotFound(() => listClients(actor, slug, { limit: 200 }));
-  if (!page) notFound();
-  const clients = page.items;
+  const filters = clientListParams(await searchParams);
+  const result = await unlessNotFound(() => loadPage(actor, slug, filters));
+  if (!result) notFound();
   const canChange = hasRole(actor.role, "operator");
-  const newHref = `${clientsHref(slug)}/new`;
+  const base = clientsHref(slug);
+  const newHref = `${base}/new`;
+  const narrowed = isFiltered(filters);
 
   return (
     <>
@@ -38,52 +57,113 @@ export default async function ClientsPage({ params }: Props) {
         title="Clients"
         description={
           <>
-            The TPP clients of tenant <span className="font-mono">{slug}</span> that may ask its token endpoint for access tokens.
+            The TPP clients of tenant <span className="font-mono">{slug}</span> that may ask its token endpoint for access tokens: created here, or
+            registered by the TPP itself (Dynamic Client Registration) with a software statement from a{" "}
+            <Link className="text-brand-700 underline" href={directoriesHref(slug)}>
+              trusted directory
+            </Link>
+            .
           </>
         }
         actions={
-          canChange ? (
-            <Link href={newHref} className={buttonClass("primary")}>
-              New client
+          <>
+            <Link href={directoriesHref(slug)} className={buttonClass("secondary")}>
+              Directories
             </Link>
-          ) : null
+            <Link href={dcrTesterHref(slug)} className={buttonClass("secondary")}>
+              DCR tester
+            </Link>
+            {canChange ? (
+              <Link href={newHref} className={buttonClass("primary")}>
+                New client
+              </Link>
+            ) : null}
+          </>
         }
       />
-      {clients.length === 0 ? (
-        <EmptyState title="This tenant has no clients yet">
-          {canChange ? (
-            <>
-              <Link className="text-brand-700 underline" href={newHref}>
-                Create a client
-              </Link>{" "}
-              with a secret (client_secret_basic) or its own keys (private_key_jwt).
-            </>
+      <ClientFilters action={base} values={filters} />
+      <section aria-label="Client list">
+        {"error" in result ? (
+          <div role="alert" data-testid="clients-error" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-800">
+            <p className="font-medium">This list cannot be shown</p>
+            <p className="mt-1">{result.error}</p>
+            <Link className="mt-2 inline-block text-red-900 underline" href={base}>
+              Show all clients
+            </Link>
+          </div>
+        ) : result.page.items.length === 0 ? (
+          narrowed || filters.cursor ? (
+            <EmptyState title={filters.cursor ? "No more clients" : "No clients match these filters"}>
+              <Link className="text-brand-700 underline" href={base}>
+                Clear the filters
+              </Link>
+            </EmptyState>
           ) : (
-            "An operator can create one."
-          )}
-        </EmptyState>
-      ) : (
-        <Table caption={`Clients of tenant ${slug}`} head={["client_id", "Name", "Authentication", "Grant types", "Scope", "Status", "Created"]}>
-          {clients.map((c) => (
-            <tr key={c.clientId} data-testid="client-row">
-              <Td className="font-mono text-xs">{c.clientId}</Td>
-              <Td className="whitespace-normal">{c.name}</Td>
-              <Td className="font-mono text-xs">
-                {c.tokenEndpointAuthMethod}
-                {c.jwksUri ? <span className="block break-all text-slate-600">{c.jwksUri}</span> : null}
-              </Td>
-              <Td className="whitespace-normal text-xs">{c.grantTypes.map(shortGrantType).join(", ")}</Td>
-              <Td className="whitespace-normal font-mono text-xs">{c.scope || "—"}</Td>
-              <Td>
-                <Badge tone={c.status === "active" ? "green" : "amber"}>{c.status}</Badge>
-              </Td>
-              <Td>
-                <Time value={c.createdAt} />
-              </Td>
-            </tr>
-          ))}
-        </Table>
-      )}
+            <EmptyState title="This tenant has no clients yet">
+              {canChange ? (
+                <>
+                  <Link className="text-brand-700 underline" href={newHref}>
+                    Create a client
+                  </Link>{" "}
+                  with a secret (client_secret_basic) or its own keys (private_key_jwt), or let TPPs register themselves at the registration endpoint
+                  with a software statement from a{" "}
+                  <Link className="text-brand-700 underline" href={directoriesHref(slug)}>
+                    directory
+                  </Link>{" "}
+                  this tenant trusts.
+                </>
+              ) : (
+                "An operator can create one; TPPs can register themselves with a software statement."
+              )}
+            </EmptyState>
+          )
+        ) : (
+          <>
+            <p className="mb-2 text-sm text-slate-600" data-testid="clients-count">
+              {result.page.items.length === 1 ? "1 client" : `${result.page.items.length} clients`} on this page
+              {result.page.nextCursor ? "; more on the next page" : ""}
+            </p>
+            <Table
+              caption={narrowed ? `Clients of tenant ${slug} matching the filters` : `Clients of tenant ${slug}`}
+              head={["client_id", "Name", "Software / organisation", "Authentication", "Grant types", "Registered via", "Status", "Created"]}
+            >
+              {result.page.items.map((c) => (
+                <tr key={c.clientId} data-testid="client-row" data-client-id={c.clientId}>
+                  <Td>
+                    <Link href={clientHref(slug, c.clientId)} className="font-mono text-xs font-medium text-brand-700 underline hover:text-brand-900">
+                      {c.clientId}
+                    </Link>
+                  </Td>
+                  <Td className="whitespace-normal">{c.name}</Td>
+                  <Td className="whitespace-normal text-xs">
+                    {c.softwareId ? <span className="block break-all font-mono">{c.softwareId}</span> : null}
+                    {c.orgName || c.orgId ? <span className="block text-slate-700">{c.orgName ?? c.orgId}</span> : null}
+                    {!c.softwareId && !c.orgName && !c.orgId ? <span className="text-slate-600">—</span> : null}
+                  </Td>
+                  <Td className="font-mono text-xs">
+                    {c.tokenEndpointAuthMethod}
+                    {c.jwksUri ? <span className="block max-w-64 break-all whitespace-normal text-slate-600">{c.jwksUri}</span> : null}
+                  </Td>
+                  <Td className="whitespace-normal text-xs">{c.grantTypes.map(shortGrantType).join(", ")}</Td>
+                  <Td>
+                    <Badge tone={c.registeredVia === "dcr" ? "blue" : "neutral"}>{REGISTERED_VIA_LABEL[c.registeredVia]}</Badge>
+                  </Td>
+                  <Td>
+                    <Badge tone={c.status === "active" ? "green" : "amber"}>{c.status}</Badge>
+                  </Td>
+                  <Td>
+                    <Time value={c.createdAt} />
+                  </Td>
+                </tr>
+              ))}
+            </Table>
+            <AuditPagination
+              firstHref={filters.cursor ? clientListHref(base, filters) : null}
+              nextHref={result.page.nextCursor ? clientListHref(base, filters, { cursor: result.page.nextCursor }) : null}
+            />
+          </>
+        )}
+      </section>
     </>
   );
 }

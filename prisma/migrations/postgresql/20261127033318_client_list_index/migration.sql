@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Client_tenantId_id_idx" ON "Client"("tenantId", "id");
