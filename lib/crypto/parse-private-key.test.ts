@@ -79,6 +79,20 @@ describe("parsePrivateKey", () => {
     expectError(() => parsePrivateKey(fx.read("rsa-legacy.pem"), `${PASSPHRASE}!`), "wrong_passphrase", "passphrase");
   });
 
+  it("says 'wrong passphrase' also when a wrong one happens to pass the padding check (about 1 in 256)", () => {
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right" }).toString();
+    // 1200 tries: the odds that none of them decrypts to garbage are below 1 in 100.
+    const codes = new Set<string>();
+    for (let i = 0; i < 1200; i++) {
+      try {
+        parsePrivateKey(pem, `wrong-${i}`);
+      } catch (error) {
+        codes.add((error as KeyInputError).code);
+      }
+    }
+    expect([...codes]).toEqual(["wrong_passphrase"]);
+  });
+
   it("refuses public keys", () => {
     const e = expectError(() => parsePrivateKey(fx.read("rsa-pub.pem")), "public_key_given", "privateKeyPem");
     expect(e.message).toMatch(/^privateKeyPem: found a PUBLIC KEY where a private key was expected/);

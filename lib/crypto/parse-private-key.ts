@@ -103,9 +103,10 @@ export function parsePrivateKey(pem: string, passphrase?: string): KeyObject {
       );
     }
     // A wrong passphrase usually fails the padding check ("bad decrypt"), but
-    // 1 in 256 times it decrypts to garbage that fails to parse instead, so
-    // every failure that is not an unsupported cipher means "wrong passphrase".
-    if (/unsupported|unknown cipher|not supported/i.test(message)) {
+    // 1 in 256 times it decrypts to garbage that the decoder then refuses
+    // ("DECODER routines::unsupported"), so every failure that is not an
+    // unsupported cipher ("digital envelope routines") means "wrong passphrase".
+    if (/digital envelope routines::unsupported|unknown cipher|cipher.*not supported/i.test(message)) {
       throw new KeyInputError(
         "unsupported_encryption",
         `passphrase: the key is encrypted with a cipher this server cannot use; re-encrypt it with "openssl pkcs8 -topk8 -v2 aes-256-cbc"`,
