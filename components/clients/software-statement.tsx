@@ -1,11 +1,11 @@
 import { ClaimsTable } from "@/components/clients/claims-table";
-import { CopyJwt } from "@/components/clients/copy-jwt";
+import { CopyArea } from "@/components/keys/copy-area";
 
 /** A software statement as received (copyable) and its claims, decoded. */
 export function SoftwareStatement({ id, jwt, claims }: { id: string; jwt: string; claims: Record<string, unknown> | null }) {
   return (
     <div className="space-y-4">
-      <CopyJwt id={id} label="Software statement (signed JWT)" value={jwt} note="Public: the directory signed it for the TPP; it holds no secret." />
+      <CopyArea id={id} label="Software statement (signed JWT)" value={jwt} wrap note="Public: the directory signed it for the TPP; it holds no secret." />
       <div>
         <h3 className="mb-2 text-sm font-semibold text-slate-900">Decoded claims</h3>
         {claims ? (

@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
 import { hashSecretToken } from "@/lib/auth/secret-token";
 import { parseInput } from "@/lib/validation";
-import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
+import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { inlineJwks } from "@/lib/idps/key-sources";
 import { createClientSchema, listClientsQuerySchema, updateClientSchema, type ClientView } from "@/lib/clients/schemas";
 import { decodeCursor, toPage, type Page } from "@/lib/pagination";
@@ -129,15 +129,7 @@ export async function deleteClient(actor: Actor, slug: string, clientId: string)
 export async function createClient(actor: Actor, slug: string, input: unknown): Promise<ClientView & { clientSecret?: string }> {
   requireRole(actor, "operator");
   const data = parseInput(createClientSchema, input);
-  let jwksUri: string | null = null;
-  if (data.jwksUri) {
-    try {
-      jwksUri = checkOutboundUrl(data.jwksUri, { allow: env().outboundAllow }).toString();
-    } catch (error) {
-      if (error instanceof OutboundRefused) throw new AppError("validation_failed", `jwksUri: ${error.message}`, [{ path: "jwksUri", message: error.message }]);
-      throw error;
-    }
-  }
+  const jwksUri = data.jwksUri ? checkedJwksUri(data.jwksUri) : null;
   const jwks = data.jwks ? JSON.stringify(inlineJwks(data.jwks)) : null;
   const secret = data.tokenEndpointAuthMethod === "client_secret_basic" ? randomBytes(32).toString("base64url") : undefined;
   const id = await tenantId(slug);

@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,29 +5,21 @@ import { db } from "@/lib/db";
 import { createTenant } from "@/lib/tenants/tenants";
 import { rotateNow } from "@/lib/rotation/rotate";
 import { createDirectory, issueSandboxSsa } from "@/lib/directories/directories";
-import { handleProtocolRequest } from "@/lib/protocol/router";
 import { testRegistrationRequest } from "@/lib/dcr/tester";
 import { startTestJwksServer, type TestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, uniq, startProtocolServer } from "@/tests/integration/helpers";
 
 const OPERATOR = actorWith("operator");
 const REDIRECT = "https://tpp.example/callback";
 
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let directory: TestJwksServer; // the open-banking directory: signs SSAs
 let tpp: TestJwksServer; // the TPP's software: signs registration requests and client assertions
 let stranger: TestJwksServer; // keys nobody trusts
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!handleProtocolRequest(req, res)) {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await startProtocolServer());
   [directory, tpp, stranger] = await Promise.all([
     startTestJwksServer({ alg: "PS256", host: "127.0.0.2" }),
     startTestJwksServer({ alg: "PS256", host: "127.0.0.2" }),
@@ -38,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([directory.close(), tpp.close(), stranger.close()]);
-  await new Promise<void>((r) => server.close(() => r()));
+  await closeServer();
 });
 
 async function bank(profile: "ob-uk" | "generic" = "ob-uk") {

@@ -12,7 +12,7 @@ import { seal, unsealToString } from "@/lib/crypto/seal";
 import { generateSigningKey } from "@/lib/crypto/generate-signing-key";
 import { jwkThumbprint } from "@/lib/crypto/thumbprints";
 import { signJwt } from "@/lib/crypto/sign-jwt";
-import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
+import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
 import { inlineJwks } from "@/lib/idps/key-sources";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
@@ -64,14 +64,6 @@ async function directoryRow(slug: string, id: string): Promise<DirectoryRow> {
   return row;
 }
 
-function checkedJwksUri(uri: string): string {
-  try {
-    return checkOutboundUrl(uri, { allow: env().outboundAllow }).toString();
-  } catch (error) {
-    if (error instanceof OutboundRefused) throw new AppError("validation_failed", `jwksUri: ${error.message}`, [{ path: "jwksUri", message: error.message }]);
-    throw error;
-  }
-}
 
 const summary = (r: DirectoryRow) => ({ name: r.name, issuer: r.issuer, environment: r.environment, jwksUri: r.jwksUri, sandbox: r.sandboxKeySealed !== null, enabled: r.enabled });
 

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
+import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { tenantIssuer } from "@/lib/tenants/tenants";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
 import { createIdpSchema, DEFAULT_ASSERTION_ALGS, updateIdpSchema, type IdpView } from "@/lib/idps/schemas";
@@ -45,15 +45,6 @@ function summary(row: IdpRow) {
   };
 }
 
-/** A jwks_uri the fetcher may reach, or a 400 that says why not (checked again on every fetch). */
-function checkedJwksUri(uri: string): string {
-  try {
-    return checkOutboundUrl(uri, { allow: env().outboundAllow }).toString();
-  } catch (error) {
-    if (error instanceof OutboundRefused) throw new AppError("validation_failed", `jwksUri: ${error.message}`, [{ path: "jwksUri", message: error.message }]);
-    throw error;
-  }
-}
 
 function keySourceData(input: { jwksUri?: string; jwks?: { keys: Record<string, unknown>[] }; certificatePem?: string }) {
   if (input.jwksUri) return { keySource: "jwks_uri", jwksUri: checkedJwksUri(input.jwksUri), jwks: null, certificatesPem: null };

@@ -1,6 +1,4 @@
 import { createHash, webcrypto } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import "reflect-metadata";
 import { X509CertificateGenerator } from "@peculiar/x509";
 import { decodeJwt } from "jose";
@@ -9,30 +7,22 @@ import { resetEnvForTests } from "@/lib/env";
 import { createTenant } from "@/lib/tenants/tenants";
 import { rotateNow } from "@/lib/rotation/rotate";
 import { createClient } from "@/lib/clients/clients";
-import { handleProtocolRequest } from "@/lib/protocol/router";
 import { normalizeDn, subjectMatches } from "@/lib/protocol/client-certificate";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, uniq, startProtocolServer } from "@/tests/integration/helpers";
 
 const OPERATOR = actorWith("operator");
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!handleProtocolRequest(req, res)) {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await startProtocolServer());
   process.env.KEYWARD_TRUST_PROXY = "true";
   resetEnvForTests();
 });
 afterAll(async () => {
   delete process.env.KEYWARD_TRUST_PROXY;
   resetEnvForTests();
-  await new Promise<void>((r) => server.close(() => r()));
+  await closeServer();
 });
 
 /** A transport certificate as the proxy forwards it (RFC 9440), and its DER. */

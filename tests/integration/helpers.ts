@@ -89,3 +89,21 @@ export async function backdateKey(slug: string, kid: string, seconds = 3 * 86_40
   const key = await db().signingKey.findUniqueOrThrow({ where: { tenantId_kid: { tenantId: tenant.id, kid } } });
   await db().signingKey.update({ where: { id: key.id }, data: { createdAt: new Date(key.createdAt.getTime() - seconds * 1000) } });
 }
+
+/**
+ * The public protocol endpoints on a loopback port, answered by the same
+ * router as the server's (anything else: 404), for tests that speak HTTP.
+ */
+export async function startProtocolServer(): Promise<{ base: string; close: () => Promise<void> }> {
+  const http = await import("node:http");
+  const { handleProtocolRequest } = await import("@/lib/protocol/router");
+  const server = http.createServer((req, res) => {
+    if (!handleProtocolRequest(req, res)) {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

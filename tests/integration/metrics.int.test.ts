@@ -1,31 +1,21 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { createTenant } from "@/lib/tenants/tenants";
 import { rotateNow } from "@/lib/rotation/rotate";
 import { createClient } from "@/lib/clients/clients";
-import { handleProtocolRequest } from "@/lib/protocol/router";
-import { ADMIN, actorWith, uniq } from "./helpers";
+import { ADMIN, actorWith, uniq, startProtocolServer } from "./helpers";
 
 const TOKEN = "metrics-token-0123456789abcdef";
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!handleProtocolRequest(req, res)) {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await startProtocolServer());
 });
 afterAll(async () => {
   delete process.env.KEYWARD_METRICS_TOKEN;
   resetEnvForTests();
-  await new Promise<void>((r) => server.close(() => r()));
+  await closeServer();
 });
 
 const scrape = async (token?: string) => {

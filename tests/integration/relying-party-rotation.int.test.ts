@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant } from "@/lib/tenants/tenants";
@@ -7,9 +5,8 @@ import { createClient } from "@/lib/clients/clients";
 import { rotateNow } from "@/lib/rotation/rotate";
 import { updateRotationPolicy } from "@/lib/rotation/policy";
 import { runRotationTick } from "@/lib/rotation/scheduler";
-import { handleProtocolRequest } from "@/lib/protocol/router";
 import { db } from "@/lib/db";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, uniq, startProtocolServer } from "@/tests/integration/helpers";
 
 /**
  * A relying party that caches the JWKS exactly as long as Cache-Control
@@ -52,21 +49,14 @@ class CachingRelyingParty {
   }
 }
 
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    if (!handleProtocolRequest(req, res)) {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await startProtocolServer());
 });
 afterAll(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await closeServer();
 });
 
 describe("a relying party through automatic rotations", () => {
