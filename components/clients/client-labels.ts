@@ -1,9 +1,10 @@
 import type { AUTH_METHODS } from "@/lib/clients/schemas";
 
-/** The methods a client created in the console may use (DCR clients may also use tls_client_auth). */
-export const AUTH_METHOD_LABEL: Record<(typeof AUTH_METHODS)[number], string> = {
+/** The client authentication methods, as the console offers them. */
+export const AUTH_METHOD_LABEL: Record<(typeof AUTH_METHODS)[number] | "tls_client_auth", string> = {
   client_secret_basic: "client_secret_basic — a secret, shown once",
   private_key_jwt: "private_key_jwt — the client signs with its keys",
+  tls_client_auth: "tls_client_auth — mutual TLS, by the subject of its transport certificate",
 };
 
 export const GRANT_TYPE_OPTIONS = [

@@ -10,7 +10,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { AUTH_METHOD_LABEL, clientsHref, GRANT_TYPE_OPTIONS } from "@/components/clients/client-labels";
 
-const FIELDS = ["name", "tokenEndpointAuthMethod", "grantTypes", "scope", "jwks", "jwksUri"];
+const FIELDS = ["name", "tokenEndpointAuthMethod", "tlsClientAuthSubjectDn", "grantTypes", "scope", "jwks", "jwksUri"];
 type Method = keyof typeof AUTH_METHOD_LABEL;
 type KeySource = "jwks" | "jwks_uri";
 
@@ -50,6 +50,18 @@ export function CreateClientForm({ tenant }: { tenant: string }) {
           ))}
           <ErrorText id="method-error" error={fieldErrors.tokenEndpointAuthMethod} />
         </fieldset>
+
+        {method === "tls_client_auth" ? (
+          <TextField
+            id="tlsClientAuthSubjectDn"
+            label="Subject DN of the transport certificate"
+            required
+            autoComplete="off"
+            placeholder="CN=tpp.example,O=TPP Ltd,C=GB"
+            hint="The TLS proxy in front of Keyward verifies the certificate and forwards it (Client-Cert); its subject must be exactly this DN."
+            error={fieldErrors.tlsClientAuthSubjectDn}
+          />
+        ) : null}
 
         {method === "private_key_jwt" ? (
           <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
@@ -120,6 +132,8 @@ export function CreateClientForm({ tenant }: { tenant: string }) {
                 {" "}
                 It authenticates at the token endpoint with HTTP Basic: <code className="font-mono text-xs">client_id:client_secret</code>.
               </>
+            ) : created.tokenEndpointAuthMethod === "tls_client_auth" ? (
+              " It authenticates over mutual TLS with its transport certificate, sending its client_id (tls_client_auth)."
             ) : (
               " It authenticates with a JWT signed by one of its keys (private_key_jwt)."
             )}

@@ -61,3 +61,30 @@ test("an admin creates a client in the console, and its secret gets tokens at th
   expect(wrong.status()).toBe(401);
   expect((await wrong.json()).error).toBe("invalid_client");
 });
+
+test("an admin creates a mutual-TLS client: the subject DN is required, then shown on its page", async ({ page }) => {
+  const api = await adminApi();
+  const slug = unique("mtls").toLowerCase().replace(/[^a-z0-9_-]/g, "_");
+  expect((await api.post("/api/v1/tenants", { data: { slug, name: "mTLS Bank" } })).status()).toBe(201);
+  await api.dispose();
+
+  await page.goto(`/tenants/${slug}/clients/new`);
+  const form = page.getByRole("form", { name: "New client" });
+  await form.getByLabel("Name").fill("Transport-bound TPP");
+  await form.getByRole("radio", { name: /tls_client_auth/ }).check();
+  await form.getByRole("button", { name: "Create client" }).click();
+  const dn = form.getByLabel("Subject DN of the transport certificate");
+  await expect(dn).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("is required with tls_client_auth")).toBeVisible();
+
+  await dn.fill("CN=tpp.example,O=TPP Ltd,C=GB");
+  await form.getByRole("button", { name: "Create client" }).click();
+  const box = page.getByTestId("created-client-box");
+  await expect(box).toContainText("mutual TLS");
+  await expect(box.getByLabel("client_secret")).toHaveCount(0);
+  const clientId = await box.getByLabel("client_id").inputValue();
+
+  await page.goto(`/tenants/${slug}/clients/${encodeURIComponent(clientId)}`);
+  await expect(page.getByText("CN=tpp.example,O=TPP Ltd,C=GB")).toBeVisible();
+  await expect(page.getByText("tls_client_auth").first()).toBeVisible();
+});

@@ -7,7 +7,7 @@ import { addClientKey, removeClientKey } from "@/lib/clients/client-keys";
 import type { ClientKeyView } from "@/lib/clients/schemas";
 import { fieldError } from "@/lib/errors";
 
-export type CreatedClientData = { clientId: string; name: string; clientSecret?: string };
+export type CreatedClientData = { clientId: string; name: string; tokenEndpointAuthMethod: string; clientSecret?: string };
 
 /** The pasted JWKS as a set: a single JWK on its own is taken as a set of one. */
 function parseJwks(value: FormDataEntryValue | null): unknown {
@@ -32,6 +32,7 @@ function clientInput(form: FormData): Record<string, unknown> {
     grantTypes: form.getAll("grantTypes").map(String),
     scope: String(form.get("scope") ?? "").trim(),
   };
+  if (method === "tls_client_auth") input.tlsClientAuthSubjectDn = String(form.get("tlsClientAuthSubjectDn") ?? "").trim() || undefined;
   if (method === "private_key_jwt") {
     if (String(form.get("keySource") ?? "jwks") === "jwks_uri") {
       const jwksUri = String(form.get("jwksUri") ?? "").trim();
@@ -52,7 +53,7 @@ export async function createClientAction(_prev: ActionResult<CreatedClientData>,
     revalidatePath(`/tenants/${encodeURIComponent(slug)}/clients`, "layout");
     return {
       message: `Created client ${created.name}`,
-      data: { clientId: created.clientId, name: created.name, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}) },
+      data: { clientId: created.clientId, name: created.name, tokenEndpointAuthMethod: created.tokenEndpointAuthMethod, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}) },
     };
   });
 }
