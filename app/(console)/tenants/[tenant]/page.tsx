@@ -9,28 +9,20 @@ import { PROFILES } from "@/lib/tenants/profiles";
 import { EditTenantForm } from "@/components/tenants/edit-tenant-form";
 import { TenantEndpoints } from "@/components/tenants/tenant-endpoints";
 import { Card, PageHeader, Time } from "@/components/ui/page";
+import { decodeParam } from "@/app/(console)/tenants/[tenant]/keys/params";
 
 interface Props {
   params: Promise<{ tenant: string }>;
 }
 
-// Params may arrive percent-encoded; a slug never contains "%", so a bad escape is just an unknown tenant.
-function slugParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { tenant } = await params;
-  return { title: `Tenant ${slugParam(tenant)}` };
+  return { title: `Tenant ${decodeParam(tenant)}` };
 }
 
 export default async function TenantPage({ params }: Props) {
   const actor = await requirePageActor();
-  const slug = slugParam((await params).tenant);
+  const slug = decodeParam((await params).tenant);
   const tenant = await unlessNotFound(() => getTenant(actor, slug));
   if (!tenant) notFound();
   const profile = PROFILES[tenant.profile];
