@@ -1,12 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
-// Two projects (vitest 4 `test.projects`; `extends: true` inherits this root
+// Three projects (vitest 4 `test.projects`; `extends: true` inherits this root
 // config, including the `@` alias):
-//   unit         fast, no database:  npm run test:unit
-//   integration  one real database:  npm run test:integration
-//                (DATABASE_URL / KEYWARD_TEST_DB are set by scripts/test.mjs;
-//                 without them a temp SQLite file is used)
+//   unit            fast, no database:  npm run test:unit
+//   integration     one real database:  npm run test:integration
+//                   (DATABASE_URL / KEYWARD_TEST_DB are set by scripts/test.mjs;
+//                    without them a temp SQLite file is used)
+//   multi-instance  two real server processes on one PostgreSQL database:
+//                   npm run test:multi-instance (builds the app when stale;
+//                   KEYWARD_MI_DATABASE_URL from scripts/test.mjs, else a
+//                   throwaway cluster of its own)
 export default defineConfig({
   resolve: {
     alias: {
@@ -26,7 +30,7 @@ export default defineConfig({
             "cli/**/*.test.ts",
             "scripts/**/*.test.{ts,mts}",
           ],
-          exclude: [...configDefaults.exclude, "**/*.int.test.ts"],
+          exclude: [...configDefaults.exclude, "**/*.int.test.ts", "**/*.mi.test.ts"],
         },
       },
       {
@@ -35,12 +39,26 @@ export default defineConfig({
           name: "integration",
           environment: "node",
           include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts", "tests/integration/**/*.int.test.ts"],
-          exclude: [...configDefaults.exclude],
+          exclude: [...configDefaults.exclude, "**/*.mi.test.ts"],
           // One database shared by every file: run files one at a time.
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
           globalSetup: "tests/integration/global-setup.ts",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "multi-instance",
+          environment: "node",
+          include: ["tests/multi-instance/**/*.mi.test.ts"],
+          exclude: [...configDefaults.exclude],
+          // The files start servers on one database: one at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          globalSetup: "tests/multi-instance/global-setup.ts",
         },
       },
     ],

@@ -9,6 +9,7 @@ import { ensureDefaultTenant } from "@/lib/tenants/tenants";
 import { checkKek } from "@/lib/secrets/kek";
 import { addSigningKey } from "@/lib/keys/add-key";
 import { activateSigningKey } from "@/lib/keys/activate-key";
+import { withStartupLock } from "@/lib/db/startup-lock";
 
 export interface BootstrapResult {
   tenant: "created" | "exists";
@@ -34,9 +35,14 @@ async function ensureDefaultSigningKey(): Promise<BootstrapResult["signingKey"]>
 /**
  * First-start setup, safe to run on every start: the KEK check, the `default`
  * tenant, the first admin (only on a database with no users) and the bootstrap
- * API token (only when no token exists). A restart creates nothing twice.
+ * API token (only when no token exists). A restart creates nothing twice, and
+ * neither do instances starting at once on one database (they take turns).
  */
 export async function bootstrap(e: Env): Promise<BootstrapResult> {
+  return withStartupLock(e.databaseUrl, () => bootstrapUnlocked(e));
+}
+
+async function bootstrapUnlocked(e: Env): Promise<BootstrapResult> {
   const kek = await checkKek(e.kek);
   const tenant = await ensureDefaultTenant(SYSTEM_ACTOR);
   const signingKey = await ensureDefaultSigningKey();

@@ -1,3 +1,4 @@
+import type { Client as LibsqlClient, Config as LibsqlConfig } from "@libsql/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
@@ -20,10 +21,60 @@ export type Tx = Prisma.TransactionClient;
 
 const globalForDb = globalThis as unknown as { __keywardDb?: { url: string; client: Db } };
 
+/** How long a SQLite statement waits for another process's lock before it fails. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The libsql adapter with a busy timeout on every connection. libsql opens its
+ * connections with none, so a statement that meets another process's lock on
+ * the file (the CLI's `rotate-tick` from cron, a second server) fails at once
+ * with SQLITE_BUSY, and a failure inside a transaction leaves the adapter
+ * answering "Operation has timed out" for a while. It also opens a new
+ * connection after every transaction: the pragma goes on each one.
+ * Within one process the adapter runs one statement or transaction at a time.
+ */
+class PrismaLibSqlWithBusyTimeout extends PrismaLibSql {
+  override createClient(config: LibsqlConfig): LibsqlClient {
+    const client = super.createClient(config);
+    let fresh = true;
+    const prepare = async () => {
+      if (!fresh) return;
+      await client.execute(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      fresh = false;
+    };
+    const opensConnection = new Set<PropertyKey>(["execute", "batch", "executeMultiple", "migrate", "transaction"]);
+    return new Proxy(client, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== "function") return value;
+        const method = value as (...args: unknown[]) => unknown;
+        if (opensConnection.has(prop)) {
+          return async (...args: unknown[]) => {
+            await prepare();
+            try {
+              // BEGIN IMMEDIATE rather than the adapter's DEFERRED: a transaction
+              // takes the write lock first (waiting its turn) instead of reading
+              // and then finding another process's write lock in its way, which
+              // SQLite answers with SQLITE_BUSY at once whatever the timeout.
+              if (prop === "transaction") return await target.transaction("write");
+              return await method.apply(target, args);
+            } finally {
+              // transaction() hands its connection over; the next call opens another.
+              if (prop === "transaction") fresh = true;
+            }
+          };
+        }
+        if (prop === "reconnect" || prop === "close") fresh = true;
+        return method.bind(target);
+      },
+    });
+  }
+}
+
 /** Opens a client for a database URL (used by the singleton, the CLI and tests). */
 export function createDb(url: string): Db {
   if (providerFromUrl(url) === "sqlite") {
-    return new SqliteClient({ adapter: new PrismaLibSql({ url: `file:${sqlitePath(url)}` }) });
+    return new SqliteClient({ adapter: new PrismaLibSqlWithBusyTimeout({ url: `file:${sqlitePath(url)}` }) });
   }
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }

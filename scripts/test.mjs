@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The whole `npm test`: install what is missing, then typecheck, lint, unit,
-// integration (SQLite), integration (PostgreSQL) and end-to-end tests.
+// integration (SQLite), integration (PostgreSQL), end-to-end tests and the
+// multi-instance tests (two server processes on one PostgreSQL database).
 //
 // Plain Node ESM with builtins only (runs before `npm install`).
 //
@@ -11,8 +12,8 @@
 //   node scripts/test.mjs --no-setup           # skip step 0 (install/generate)
 //
 // Runner names: typecheck, lint, unit, integration-sqlite, integration-postgres,
-// e2e (groups: integration = both integration runners; aliases: pg, postgres,
-// sqlite, playwright, tsc, eslint).
+// e2e, multi-instance (groups: integration = both integration runners; aliases:
+// pg, postgres, sqlite, playwright, tsc, eslint, mi, multi).
 //
 // Output ends with a per-runner table and exactly one final line
 // `N passed, N failed[, N skipped]`. Exit 1 when anything failed or crashed.
@@ -28,7 +29,7 @@ import { startThrowawayPostgres, TEST_DATABASE } from "./lib/postgres.mjs";
 const MINUTE = 60_000;
 const KILL_GRACE_MS = 10_000;
 
-const RUNNERS = ["typecheck", "lint", "unit", "integration-sqlite", "integration-postgres", "e2e"];
+const RUNNERS = ["typecheck", "lint", "unit", "integration-sqlite", "integration-postgres", "e2e", "multi-instance"];
 const ALIASES = {
   tsc: ["typecheck"],
   types: ["typecheck"],
@@ -41,6 +42,9 @@ const ALIASES = {
   postgresql: ["integration-postgres"],
   "integration-postgresql": ["integration-postgres"],
   playwright: ["e2e"],
+  mi: ["multi-instance"],
+  multi: ["multi-instance"],
+  "multi-instances": ["multi-instance"],
 };
 
 // ---------------------------------------------------------------- arguments
@@ -293,7 +297,7 @@ function makeTempDir(prefix) {
 
 const baseEnv = { NEXT_TELEMETRY_DISABLED: "1" };
 
-async function vitestRunner(project, extraEnv, reportDir) {
+async function vitestRunner(project, extraEnv, reportDir, timeoutMinutes = 10) {
   const reportFile = path.join(reportDir, `vitest-${project}-${Date.now()}.json`);
   const args = [
     "run",
@@ -304,7 +308,7 @@ async function vitestRunner(project, extraEnv, reportDir) {
     "--reporter=json",
     `--outputFile.json=${reportFile}`,
   ];
-  const result = await runProcess("vitest", args, { env: { ...baseEnv, ...extraEnv }, timeoutMs: stepTimeout(10) });
+  const result = await runProcess("vitest", args, { env: { ...baseEnv, ...extraEnv }, timeoutMs: stepTimeout(timeoutMinutes) });
   return countVitest(result, reportFile);
 }
 
@@ -375,6 +379,33 @@ const STEPS = {
         timeoutMs: stepTimeout(20),
       });
       return countPlaywright(result, reportFile);
+    },
+  },
+  "multi-instance": {
+    title: "multi-instance tests: two servers on one PostgreSQL (vitest --project multi-instance)",
+    // The project's global setup builds the app when stale (`scripts/start.mjs
+    // --build-only`, as `npm run build`; the e2e server builds through
+    // start.mjs too); the servers migrate and bootstrap the empty database
+    // themselves.
+    run: async ({ reportDir }) => {
+      let pg;
+      try {
+        const binDir = ensurePostgresBinaries();
+        pg = await startThrowawayPostgres({ binDir });
+      } catch (error) {
+        process.stderr.write(`[test] could not start PostgreSQL: ${error.message}\n`);
+        return crashed("PostgreSQL did not start");
+      }
+      const stop = () => pg.stopSync();
+      cleanups.add(stop);
+      try {
+        const env = { KEYWARD_MI_DATABASE_URL: pg.url(TEST_DATABASE) };
+        process.stdout.write(`[test] KEYWARD_MI_DATABASE_URL=${env.KEYWARD_MI_DATABASE_URL}\n`);
+        return await vitestRunner("multi-instance", env, reportDir, 20);
+      } finally {
+        cleanups.delete(stop);
+        await pg.stop();
+      }
     },
   },
 };

@@ -8,10 +8,13 @@ import { POLL_MS } from "@/lib/protocol/poll-interval";
  * Changes are seen two ways. In this process, the service that made the change
  * calls {@link invalidateTenant} after its transaction commits, so the next
  * request sees it. Across instances (PostgreSQL deployments), every change bumps
- * `Tenant.publishVersion`, and each process re-reads the small tenant table at
- * most once per {@link POLL_MS}; a tenant whose version moved loses its
- * snapshots. Requests keep being answered from the current snapshots while that
- * read runs.
+ * `Tenant.publishVersion`, and each process re-reads the small tenant table
+ * while it serves; a tenant whose version moved loses its snapshots. While the
+ * database answers, nothing older than {@link POLL_MS} is served (the rotation
+ * slack counts on it): under traffic the table is re-read
+ * in the background every half interval (requests keep being answered from
+ * the current snapshots meanwhile), and the first request after a quiet spell
+ * waits for the re-read instead of answering from what it knew before.
  *
  * State lives on `globalThis`: the custom server and Next's server bundle load
  * this module separately in one process and must share it.
@@ -54,17 +57,23 @@ function state(): State {
 
 async function loadTenants(): Promise<void> {
   const s = state();
+  // What the read returns is at least as new as its start.
+  const startedAt = Date.now();
   const rows = await db().tenant.findMany({
     select: { id: true, slug: true, name: true, profile: true, jwksMaxAgeSeconds: true, accessTokenTtlSeconds: true, publishVersion: true },
   });
   const next = new Map(rows.map((r) => [r.slug, r]));
   const previous = s.tenants;
   s.tenants = next;
-  s.loadedAt = Date.now();
+  s.loadedAt = startedAt;
   if (previous) {
     for (const [slug, info] of previous) {
       const now = next.get(slug);
-      if (!now || now.publishVersion !== info.publishVersion || now.jwksMaxAgeSeconds !== info.jwksMaxAgeSeconds) dropSnapshots(slug);
+      if (!now || now.publishVersion !== info.publishVersion || now.jwksMaxAgeSeconds !== info.jwksMaxAgeSeconds) {
+        dropSnapshots(slug);
+        // A build that read the keys before the change must not be kept.
+        s.generation++;
+      }
     }
   }
 }
@@ -77,16 +86,33 @@ function refresh(): Promise<void> {
   return s.refreshing;
 }
 
+/** Re-reads the tenant table in the background once it is half an interval old. */
+function refreshSoon(s: State): void {
+  if (Date.now() - s.loadedAt > POLL_MS / 2) void refresh().catch(() => {});
+}
+
 /**
- * The tenant a public request names, or null. Answers from memory; the first
- * call of a process waits for the tenant table, later ones at most trigger a
- * background re-read.
+ * The tenant a public request names, or null. Answers from memory while the
+ * tenant table is younger than {@link POLL_MS} (re-reading it in the
+ * background past half that); an older table, or none, is re-read first.
  */
 export async function publishedTenant(slug: string): Promise<TenantInfo | null> {
   const s = state();
   if (!s.tenants) await refresh();
-  else if (Date.now() - s.loadedAt > POLL_MS) void refresh().catch(() => {});
+  else if (Date.now() - s.loadedAt > POLL_MS) await refreshWithin(POLL_MS);
+  else refreshSoon(s);
   return s.tenants?.get(slug) ?? null;
+}
+
+/**
+ * Waits for a re-read of the tenant table, but not longer than `ms`: a
+ * database that does not answer must not take the public endpoints down with
+ * it; they keep serving what they knew.
+ */
+async function refreshWithin(ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([refresh().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function dropSnapshots(slug: string): void {
@@ -122,6 +148,7 @@ export function invalidateAll(): void {
 export function peekSnapshot(slug: string, what: string): Snapshot | undefined {
   const s = state();
   if (!s.tenants || Date.now() - s.loadedAt > POLL_MS) return undefined;
+  refreshSoon(s);
   return s.snapshots.get(`${slug}\u0000${what}`);
 }
 
