@@ -173,7 +173,7 @@ function KeyForm({ source, slug, algs, label }: { source: Source; slug: string; 
             }}
             hint="Paste it or drop the file here. PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8; sealed before it is stored and never shown again."
             error={errorFor("privateKeyPem")}
-            placeholder="PEM private key (BEGIN PRIVATE KEY …)"
+            placeholder="PEM private key (PKCS#8, PKCS#1 or SEC1)"
             accept=".pem,.key,.txt"
           />
           {encrypted ? (

@@ -66,7 +66,7 @@ export function parsePrivateKey(pem: string, passphrase?: string): KeyObject {
   }
   const [block, ...others] = keys;
   if (!block) {
-    throw noPemBlockError(pem, field, "a PEM private key (a BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY block)");
+    throw noPemBlockError(pem, field, "a PEM private key (a PKCS#8, PKCS#1 RSA or SEC1 EC block)");
   }
   if (others.length > 0) {
     throw new KeyInputError(
