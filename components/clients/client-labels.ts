@@ -1,4 +1,6 @@
 import type { AUTH_METHODS } from "@/lib/clients/schemas";
+import { KNOWN_RESPONSE_TYPES } from "@/lib/clients/client-metadata";
+import { PUBLIC_KEY_JWS_ALGS } from "@/lib/jwks-fetch/jws-algorithms";
 
 /** The client authentication methods, as the console offers them. */
 export const AUTH_METHOD_LABEL: Record<(typeof AUTH_METHODS)[number] | "tls_client_auth", string> = {
@@ -8,9 +10,16 @@ export const AUTH_METHOD_LABEL: Record<(typeof AUTH_METHODS)[number] | "tls_clie
 };
 
 export const GRANT_TYPE_OPTIONS = [
-  { value: "client_credentials", label: "client_credentials" },
+  { value: "client_credentials", label: "client_credentials — the client's own tokens" },
   { value: "urn:ietf:params:oauth:grant-type:jwt-bearer", label: "jwt-bearer — exchanges assertions from an identity provider" },
+  { value: "authorization_code", label: "authorization_code — a user logs in at the bank" },
+  { value: "refresh_token", label: "refresh_token" },
+  { value: "implicit", label: "implicit — legacy; tokens in the front channel" },
 ] as const;
+
+export const RESPONSE_TYPE_OPTIONS = KNOWN_RESPONSE_TYPES.map((value) => ({ value, label: value }));
+
+export const SIGNING_ALG_OPTIONS = PUBLIC_KEY_JWS_ALGS.map((value) => ({ value, label: value }));
 
 /** A grant type as the list shows it: the jwt-bearer URN without its long prefix. */
 export function shortGrantType(grant: string): string {

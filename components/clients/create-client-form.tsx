@@ -8,9 +8,10 @@ import { CopyBox } from "@/components/ui/copy-box";
 import { Field, TextField } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
-import { AUTH_METHOD_LABEL, clientsHref, GRANT_TYPE_OPTIONS } from "@/components/clients/client-labels";
+import { AUTH_METHOD_LABEL, clientsHref } from "@/components/clients/client-labels";
+import { ClientMetadataFields, METADATA_FIELDS, NEW_CLIENT_METADATA, placedPaths } from "@/components/clients/client-metadata-fields";
 
-const FIELDS = ["name", "tokenEndpointAuthMethod", "tlsClientAuthSubjectDn", "grantTypes", "scope", "jwks", "jwksUri"];
+const FIELDS = ["name", "tokenEndpointAuthMethod", "tlsClientAuthSubjectDn", "scope", "jwks", "jwksUri", ...METADATA_FIELDS];
 type Method = keyof typeof AUTH_METHOD_LABEL;
 type KeySource = "jwks" | "jwks_uri";
 
@@ -22,7 +23,8 @@ function ErrorText({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
-export function CreateClientForm({ tenant }: { tenant: string }) {
+/** `algs`: the signing algorithms the tenant's profile allows. */
+export function CreateClientForm({ tenant, algs }: { tenant: string; algs: readonly string[] }) {
   // The secret exists in clear only in this state: the database keeps its hash.
   const [created, setCreated] = useState<CreatedClientData | null>(null);
   const [method, setMethod] = useState<Method>("client_secret_basic");
@@ -31,8 +33,6 @@ export function CreateClientForm({ tenant }: { tenant: string }) {
     resetOnSuccess: true,
     onSuccess: (data) => setCreated(data ?? null),
   });
-  // Schema errors on one grant ("grantTypes.0") belong beside the group too.
-  const grantError = fieldErrors.grantTypes ?? Object.entries(fieldErrors).find(([k]) => k.startsWith("grantTypes."))?.[1];
 
   return (
     <div className="space-y-6">
@@ -98,16 +98,7 @@ export function CreateClientForm({ tenant }: { tenant: string }) {
           </fieldset>
         ) : null}
 
-        <fieldset className="space-y-1" aria-describedby={grantError ? "grants-error" : undefined}>
-          <legend className="text-sm font-medium text-slate-800">Grant types</legend>
-          {GRANT_TYPE_OPTIONS.map((g) => (
-            <label key={g.value} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="grantTypes" value={g.value} defaultChecked={g.value === "client_credentials"} />
-              {g.label}
-            </label>
-          ))}
-          <ErrorText id="grants-error" error={grantError} />
-        </fieldset>
+        <ClientMetadataFields values={NEW_CLIENT_METADATA} algs={algs} fieldErrors={fieldErrors} authMethod={method} />
 
         <TextField
           id="scope"
@@ -117,7 +108,7 @@ export function CreateClientForm({ tenant }: { tenant: string }) {
           error={fieldErrors.scope}
         />
 
-        <FormAlert state={state} fields={[...FIELDS, ...Object.keys(fieldErrors).filter((k) => k.startsWith("grantTypes."))]} />
+        <FormAlert state={state} fields={placedPaths(fieldErrors, FIELDS)} />
         <Button type="submit" disabled={pending}>
           {pending ? "Creating…" : "Create client"}
         </Button>

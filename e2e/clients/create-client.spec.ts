@@ -26,7 +26,7 @@ test("an admin creates a client in the console, and its secret gets tokens at th
   await form.getByRole("checkbox", { name: "client_credentials" }).uncheck();
   await form.getByRole("button", { name: "Create client" }).click();
   await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
-  await expect(form.locator("#grants-error")).toBeVisible();
+  await expect(form.locator("#grantTypes-error")).toHaveText("needs at least one grant type");
 
   await form.getByLabel("Name").fill("Fintech TPP");
   await form.getByRole("radio", { name: /client_secret_basic/ }).check();

@@ -324,7 +324,7 @@ export const contract = {
   },
   updateClient: {
     method: "PATCH", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "operator",
-    summary: "Rename a client, change its scope, suspend or reactivate it", params: clientParams, body: updateClientSchema,
+    summary: "Change a client: name, scope, status (suspend/reactivate), and for a client made here its metadata (checked like at creation)", params: clientParams, body: updateClientSchema,
     success: { status: 200, schema: clientSchema },
   },
   deleteClient: {
@@ -336,6 +336,16 @@ export const contract = {
     method: "POST", path: "/api/v1/tenants/{tenant}/clients/{clientId}/keys", tag: "clients", role: "operator",
     summary: "Add a signing key to the client's JWKS: the TPP's PEM certificate, or a public JWK", params: clientParams, body: addClientKeySchema,
     success: { status: 201, schema: clientKeySchema },
+  },
+  refreshClientKeys: {
+    method: "POST", path: "/api/v1/tenants/{tenant}/clients/{clientId}/refresh", tag: "clients", role: "operator",
+    summary: "Fetch the client's jwks_uri now; 502 names the upstream fault (the keys held before keep verifying)", params: clientParams,
+    success: {
+      status: 200,
+      schema: z
+        .object({ keys: z.array(clientKeySchema), fetchedAt: z.string(), warnings: z.array(z.string()), health: z.unknown().nullable() })
+        .meta({ id: "ClientFetchedKeys" }),
+    },
   },
   removeClientKey: {
     method: "DELETE", path: "/api/v1/tenants/{tenant}/clients/{clientId}/keys/{kid}", tag: "clients", role: "operator",

@@ -9,6 +9,9 @@ import { jwkThumbprint } from "@/lib/crypto/thumbprints";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
 import { isPublicKeyJwsAlg, isSignatureKeyType, keyFitsAlg } from "@/lib/jwks-fetch/jws-algorithms";
 import { addClientKeySchema, type ClientKeyView } from "@/lib/clients/schemas";
+import { remoteJwksCache } from "@/lib/idps/jwks-cache";
+import { idpHealth } from "@/lib/idps/idp-keys";
+import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
 
 const DAY_MS = 86_400_000;
 export const CLIENT_KEY_WARNING_DAYS = 30;
@@ -134,4 +137,31 @@ export async function removeClientKey(actor: Actor, slug: string, clientId: stri
     await tx.client.update({ where: { id: client.id }, data: { jwks: JSON.stringify({ keys: keys.filter((k) => k !== found) }) } });
     await recordAudit(tx, actor, { action: "client.key_remove", target: { type: "client", id: clientId }, tenantSlug: slug, before: describeClientKey(found) });
   });
+}
+
+/**
+ * Fetches a client's jwks_uri now (the console's Test button) through the
+ * remote JWKS cache the token endpoint uses: the keys found, described like
+ * held keys (with certificate expiry), and the fetch health. A failing
+ * upstream is a 502 naming the fault; the keys held before keep verifying.
+ */
+export async function refreshClientKeys(actor: Actor, slug: string, clientId: string) {
+  requireRole(actor, "operator");
+  const client = await clientFor(slug, clientId);
+  if (!client.jwksUri) throw new AppError("conflict", `client "${clientId}" has no jwks_uri: its keys are held here`);
+  try {
+    const result = await remoteJwksCache().refresh(client.jwksUri);
+    await db().$transaction((tx) =>
+      recordAudit(tx, actor, { action: "client.keys_refresh", target: { type: "client", id: clientId }, tenantSlug: slug, after: { keyCount: result.keys.length, status: result.status } }),
+    );
+    return {
+      keys: result.keys.map((k) => describeClientKey(k as unknown as Record<string, unknown>)),
+      fetchedAt: new Date(result.fetchedAt).toISOString(),
+      warnings: [...result.warnings],
+      health: idpHealth(client.jwksUri),
+    };
+  } catch (error) {
+    if (error instanceof JwksFetchError) throw new AppError("upstream_failed", error.message);
+    throw error;
+  }
 }

@@ -9,6 +9,17 @@ import { addClientKey, removeClientKey } from "@/lib/clients/client-keys";
 import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
 
 const OPERATOR = actorWith("operator");
+
+/** The error's field messages by path, as the console and the API show them beside each field. */
+async function fieldsOf(promise: Promise<unknown>): Promise<{ code: string; fields: Record<string, string> }> {
+  const error = await promise.then(
+    () => {
+      throw new Error("expected a refusal");
+    },
+    (e: { code: string; fieldErrors?: { path: string; message: string }[] }) => e,
+  );
+  return { code: error.code, fields: Object.fromEntries((error.fieldErrors ?? []).map((f) => [f.path, f.message])) };
+}
 const VIEWER = actorWith("viewer");
 
 async function tenant() {
@@ -89,6 +100,81 @@ describe("client management", () => {
     const mine = await createClient(OPERATOR, slug, { name: "Mine", tokenEndpointAuthMethod: "client_secret_basic" });
     await expect(getClient(VIEWER, other, mine.clientId)).rejects.toMatchObject({ code: "not_found" });
     await expect(deleteClient(OPERATOR, other, mine.clientId)).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("keeps a client's OAuth metadata consistent at creation and on every edit, with the tenant profile's algorithms", async () => {
+    const slug = await tenant();
+    const jwks = { keys: [{ ...rsaJwk(), kid: "k1" }] };
+    const web = await createClient(OPERATOR, slug, {
+      name: "Web TPP",
+      tokenEndpointAuthMethod: "private_key_jwt",
+      jwks,
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      responseTypes: ["code", "code id_token"],
+      redirectUris: ["https://tpp.example/cb"],
+      tokenEndpointAuthSigningAlg: "PS256",
+      idTokenSignedResponseAlg: "PS256",
+      requestObjectSigningAlg: "PS256",
+      softwareId: "sw-1",
+      orgName: "TPP Ltd",
+      roles: ["AISP"],
+    });
+    expect(web).toMatchObject({ responseTypes: ["code", "code id_token"], tokenEndpointAuthSigningAlg: "PS256", redirectUris: ["https://tpp.example/cb"], roles: ["AISP"] });
+
+    // Each broken variant names its field and stores nothing.
+    const before = await db().client.count({ where: { tenant: { slug } } });
+    const base = { name: "Bad", tokenEndpointAuthMethod: "private_key_jwt", jwks };
+    const bad: [string, Record<string, unknown>, string, RegExp][] = [
+      ["code without a redirect URI", { grantTypes: ["authorization_code"], responseTypes: ["code"] }, "redirectUris", /need at least one redirect URI/],
+      ["code response without its grant", { grantTypes: ["client_credentials"], responseTypes: ["code"], redirectUris: ["https://tpp.example/cb"] }, "responseTypes", /need grant_types authorization_code/],
+      ["authorization_code without code", { grantTypes: ["authorization_code"], redirectUris: ["https://tpp.example/cb"] }, "grantTypes", /needs a response type with code/],
+      ["an unknown grant", { grantTypes: ["password"] }, "grantTypes.0", /./],
+      ["an unknown response type", { responseTypes: ["code token id_token extra"] }, "responseTypes.0", /./],
+      ["HS256", { tokenEndpointAuthSigningAlg: "HS256" }, "tokenEndpointAuthSigningAlg", /must be one of RS256/],
+      ["none", { idTokenSignedResponseAlg: "none" }, "idTokenSignedResponseAlg", /must be one of/],
+      ["a fragment in a redirect URI", { grantTypes: ["authorization_code"], responseTypes: ["code"], redirectUris: ["https://tpp.example/cb#x"] }, "redirectUris.0", /fragment/],
+      ["a relative redirect URI", { redirectUris: ["/cb"] }, "redirectUris.0", /absolute URL/],
+    ];
+    for (const [name, extra, field, message] of bad) {
+      const error = await fieldsOf(createClient(OPERATOR, slug, { ...base, ...extra }));
+      expect(error.code, name).toBe("validation_failed");
+      expect(error.fields[field], `${name}: ${JSON.stringify(error.fields)}`).toMatch(message);
+    }
+    const basicWithAlg = await fieldsOf(createClient(OPERATOR, slug, { name: "Basic", tokenEndpointAuthMethod: "client_secret_basic", tokenEndpointAuthSigningAlg: "PS256" }));
+    expect(basicWithAlg.fields.tokenEndpointAuthSigningAlg).toMatch(/private_key_jwt clients only/);
+    expect(await db().client.count({ where: { tenant: { slug } } })).toBe(before);
+
+    // A PS256-only profile refuses RS256, at creation and on edit.
+    const ob = (await createTenant(ADMIN, { slug: uniq("obc").replace(/-/g, "_"), name: "OB Bank", profile: "ob-uk" })).slug;
+    expect((await fieldsOf(createClient(OPERATOR, ob, { ...base, tokenEndpointAuthSigningAlg: "RS256" }))).fields.tokenEndpointAuthSigningAlg).toMatch(/RS256 is not allowed by this tenant's profile \(PS256\)/);
+    const obClient = await createClient(OPERATOR, ob, { ...base, tokenEndpointAuthSigningAlg: "PS256" });
+    expect((await fieldsOf(updateClient(OPERATOR, ob, obClient.clientId, { requestObjectSigningAlg: "ES256" }))).fields.requestObjectSigningAlg).toMatch(/not allowed/);
+
+    // Edits are checked against what the client already has.
+    expect((await fieldsOf(updateClient(OPERATOR, slug, web.clientId, { redirectUris: [] }))).fields.redirectUris).toMatch(/^grant_types authorization_code need at least one redirect URI$/);
+    expect((await fieldsOf(updateClient(OPERATOR, slug, web.clientId, { grantTypes: ["client_credentials"] }))).fields.responseTypes).toMatch(/need grant_types authorization_code/);
+    expect((await fieldsOf(updateClient(OPERATOR, slug, web.clientId, { tlsClientAuthSubjectDn: "CN=x" }))).fields.tlsClientAuthSubjectDn).toMatch(/tls_client_auth clients only/);
+    expect((await fieldsOf(updateClient(OPERATOR, slug, web.clientId, { jwksUri: "https://tpp.example/jwks" }))).fields.jwksUri).toMatch(/keys are held here/);
+    const edited = await updateClient(OPERATOR, slug, web.clientId, {
+      grantTypes: ["client_credentials"],
+      responseTypes: [],
+      redirectUris: [],
+      idTokenSignedResponseAlg: null,
+      roles: ["AISP", "PISP"],
+      orgName: null,
+    });
+    expect(edited).toMatchObject({ grantTypes: ["client_credentials"], responseTypes: [], redirectUris: [], idTokenSignedResponseAlg: null, tokenEndpointAuthSigningAlg: "PS256", roles: ["AISP", "PISP"], orgName: null });
+    const audit = await db().auditEvent.findFirst({ where: { tenantSlug: slug, targetId: web.clientId, action: "client.update" } });
+    expect(JSON.parse(audit!.before!)).toMatchObject({ grantTypes: ["authorization_code", "refresh_token", "client_credentials"], orgName: "TPP Ltd" });
+    expect(JSON.parse(audit!.after!)).toMatchObject({ grantTypes: ["client_credentials"], roles: ["AISP", "PISP"], orgName: null });
+
+    // A DCR client's registered metadata is its TPP's; the bank still renames, rescopes and suspends it.
+    await db().client.update({ where: { clientId: web.clientId }, data: { registeredVia: "dcr" } });
+    await expect(updateClient(OPERATOR, slug, web.clientId, { redirectUris: ["https://evil.example/cb"], roles: [] })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/registered through Dynamic Client Registration: its roles, redirectUris are the TPP's to change \(RFC 7592\)/),
+    });
+    expect((await updateClient(OPERATOR, slug, web.clientId, { name: "Renamed", status: "suspended" })).status).toBe("suspended");
   });
 
   it("adds keys from a PEM certificate and a JWK, refuses bad ones, removes all but the last", async () => {

@@ -2,14 +2,19 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, fieldError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { requireRole, type Actor } from "@/lib/auth/roles";
 import { hashSecretToken } from "@/lib/auth/secret-token";
 import { parseInput } from "@/lib/validation";
 import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { inlineJwks } from "@/lib/idps/key-sources";
-import { createClientSchema, listClientsQuerySchema, updateClientSchema, type ClientView } from "@/lib/clients/schemas";
+import { createClientSchema, listClientsQuerySchema, metadataIssues, REGISTERED_METADATA_FIELDS, updateClientSchema, type ClientView } from "@/lib/clients/schemas";
+import { SIGNING_ALG_FIELDS, type SigningAlgField } from "@/lib/clients/client-metadata";
+import { dcrRulesOf } from "@/lib/tenants/profiles";
+import type { z } from "zod";
+
+type UpdateClientInput = z.infer<typeof updateClientSchema>;
 import { decodeCursor, toPage, type Page } from "@/lib/pagination";
 import { providerFromUrl } from "@/lib/db/provider";
 
@@ -51,10 +56,23 @@ export function toClientView(row: ClientRow): ClientView {
   };
 }
 
-async function tenantId(slug: string): Promise<string> {
-  const t = await db().tenant.findUnique({ where: { slug }, select: { id: true } });
+async function tenantOf(slug: string): Promise<{ id: string; profile: string }> {
+  const t = await db().tenant.findUnique({ where: { slug }, select: { id: true, profile: true } });
   if (!t) throw notFound(`tenant "${slug}"`);
-  return t.id;
+  return t;
+}
+
+async function tenantId(slug: string): Promise<string> {
+  return (await tenantOf(slug)).id;
+}
+
+/** The tenant's profile decides which signing algorithms a client may use, whoever registers it. */
+function checkSigningAlgs(profile: string, values: Partial<Record<SigningAlgField, string | null>>): void {
+  const allowed = dcrRulesOf(profile).algs;
+  for (const { field, claim } of SIGNING_ALG_FIELDS) {
+    const v = values[field];
+    if (v && !allowed.includes(v)) throw fieldError(field, `${claim} ${v} is not allowed by this tenant's profile (${allowed.join(", ")})`);
+  }
 }
 
 /**
@@ -96,15 +114,75 @@ export async function getClient(actor: Actor, slug: string, clientId: string): P
   return toClientView(await clientRow(slug, clientId));
 }
 
-const clientSummary = (r: ClientRow) => ({ name: r.name, status: r.status, scope: r.scope, tokenEndpointAuthMethod: r.tokenEndpointAuthMethod, registeredVia: r.registeredVia });
+const clientSummary = (r: ClientRow) => ({
+  name: r.name,
+  status: r.status,
+  scope: r.scope,
+  tokenEndpointAuthMethod: r.tokenEndpointAuthMethod,
+  registeredVia: r.registeredVia,
+  softwareId: r.softwareId,
+  orgId: r.orgId,
+  orgName: r.orgName,
+  roles: JSON.parse(r.roles) as string[],
+  redirectUris: JSON.parse(r.redirectUris) as string[],
+  grantTypes: JSON.parse(r.grantTypes) as string[],
+  responseTypes: JSON.parse(r.responseTypes) as string[],
+  tokenEndpointAuthSigningAlg: r.tokenEndpointAuthSigningAlg,
+  idTokenSignedResponseAlg: r.idTokenSignedResponseAlg,
+  requestObjectSigningAlg: r.requestObjectSigningAlg,
+  tlsClientAuthSubjectDn: r.tlsClientAuthSubjectDn,
+  jwksUri: r.jwksUri,
+});
 
-/** Renames a client, changes its scope, suspends or reactivates it (a suspended client gets no tokens). */
+/** The update as database columns, after checking it against the client it changes. */
+function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateInput {
+  const touched = REGISTERED_METADATA_FIELDS.filter((f) => data[f] !== undefined);
+  if (touched.length > 0 && row.registeredVia === "dcr") {
+    throw new AppError(
+      "conflict",
+      `client "${row.clientId}" was registered through Dynamic Client Registration: its ${touched.join(", ")} ${touched.length === 1 ? "is" : "are"} the TPP's to change (RFC 7592); here only its name, scope and status change`,
+    );
+  }
+  if (data.tlsClientAuthSubjectDn !== undefined && row.tokenEndpointAuthMethod !== "tls_client_auth") {
+    throw fieldError("tlsClientAuthSubjectDn", `applies to tls_client_auth clients only; this one uses ${row.tokenEndpointAuthMethod}`);
+  }
+  if (data.jwksUri !== undefined && !row.jwksUri) {
+    throw fieldError("jwksUri", "applies to clients that publish their keys at a jwks_uri; this one's keys are held here (edit them under Keys)");
+  }
+  const merged = {
+    grantTypes: data.grantTypes ?? (JSON.parse(row.grantTypes) as string[]),
+    responseTypes: data.responseTypes ?? (JSON.parse(row.responseTypes) as string[]),
+    redirectUris: data.redirectUris ?? (JSON.parse(row.redirectUris) as string[]),
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod,
+    tokenEndpointAuthSigningAlg: data.tokenEndpointAuthSigningAlg === undefined ? row.tokenEndpointAuthSigningAlg : data.tokenEndpointAuthSigningAlg,
+  };
+  const [issue] = metadataIssues(merged);
+  if (issue) throw fieldError(issue.path, issue.message);
+  checkSigningAlgs(profile, data);
+  const { grantTypes, responseTypes, redirectUris, roles, jwksUri, ...columns } = data;
+  return {
+    ...columns,
+    ...(grantTypes ? { grantTypes: JSON.stringify(grantTypes) } : {}),
+    ...(responseTypes ? { responseTypes: JSON.stringify(responseTypes) } : {}),
+    ...(redirectUris ? { redirectUris: JSON.stringify(redirectUris) } : {}),
+    ...(roles ? { roles: JSON.stringify(roles) } : {}),
+    ...(jwksUri !== undefined ? { jwksUri: checkedJwksUri(jwksUri) } : {}),
+  };
+}
+
+/**
+ * Changes a client: its name, scope and status (a suspended client gets no
+ * tokens), and for a client made here its registered metadata, checked by
+ * the same rules as at creation.
+ */
 export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientView> {
   requireRole(actor, "operator");
   const data = parseInput(updateClientSchema, input ?? {});
+  const tenant = await tenantOf(slug);
   const row = await clientRow(slug, clientId);
+  const columns = updateData(row, tenant.profile, data);
   const updated = await db().$transaction(async (tx) => {
-    const next = await tx.client.update({ where: { id: row.id }, data });
+    const next = await tx.client.update({ where: { id: row.id }, data: columns });
     const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
     await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
     return next;
@@ -129,10 +207,12 @@ export async function deleteClient(actor: Actor, slug: string, clientId: string)
 export async function createClient(actor: Actor, slug: string, input: unknown): Promise<ClientView & { clientSecret?: string }> {
   requireRole(actor, "operator");
   const data = parseInput(createClientSchema, input);
+  const tenant = await tenantOf(slug);
+  checkSigningAlgs(tenant.profile, data);
   const jwksUri = data.jwksUri ? checkedJwksUri(data.jwksUri) : null;
   const jwks = data.jwks ? JSON.stringify(inlineJwks(data.jwks)) : null;
   const secret = data.tokenEndpointAuthMethod === "client_secret_basic" ? randomBytes(32).toString("base64url") : undefined;
-  const id = await tenantId(slug);
+  const id = tenant.id;
   const row = await db().$transaction(async (tx) => {
     const created = await tx.client.create({
       data: {
@@ -150,7 +230,11 @@ export async function createClient(actor: Actor, slug: string, input: unknown): 
         orgId: data.orgId ?? null,
         orgName: data.orgName ?? null,
         roles: JSON.stringify(data.roles ?? []),
-        redirectUris: JSON.stringify(data.redirectUris ?? []),
+        redirectUris: JSON.stringify(data.redirectUris),
+        responseTypes: JSON.stringify(data.responseTypes),
+        tokenEndpointAuthSigningAlg: data.tokenEndpointAuthSigningAlg ?? null,
+        idTokenSignedResponseAlg: data.idTokenSignedResponseAlg ?? null,
+        requestObjectSigningAlg: data.requestObjectSigningAlg ?? null,
         createdBy: actor.label,
       },
     });
@@ -158,7 +242,7 @@ export async function createClient(actor: Actor, slug: string, input: unknown): 
       action: "client.create",
       target: { type: "client", id: created.clientId },
       tenantSlug: slug,
-      after: { name: created.name, tokenEndpointAuthMethod: created.tokenEndpointAuthMethod, grantTypes: data.grantTypes, scope: created.scope },
+      after: clientSummary(created),
     });
     return created;
   });

@@ -1,7 +1,55 @@
 import { z } from "zod";
+import { grantResponseProblem, KNOWN_GRANT_TYPES, KNOWN_RESPONSE_TYPES, redirectUriProblem } from "@/lib/clients/client-metadata";
+import { PUBLIC_KEY_JWS_ALGS } from "@/lib/jwks-fetch/jws-algorithms";
 
-export const GRANT_TYPES = ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"] as const;
 export const AUTH_METHODS = ["client_secret_basic", "private_key_jwt"] as const;
+
+const signingAlg = (what: string) =>
+  z.enum(PUBLIC_KEY_JWS_ALGS, { error: `must be one of ${PUBLIC_KEY_JWS_ALGS.join(", ")}` }).describe(`${what}; must also be one the tenant's profile allows`);
+
+/** Metadata an admin sets on a client, at creation and later (the same rules as Dynamic Client Registration). */
+const metadataShape = {
+  softwareId: z.string().trim().min(1).max(100).describe("The TPP software's id in its directory"),
+  orgId: z.string().trim().min(1).max(100),
+  orgName: z.string().trim().min(1).max(200),
+  roles: z.array(z.string().trim().min(1).max(50)).max(10).describe('e.g. ["AISP","PISP"]'),
+  redirectUris: z
+    .array(
+      z
+        .string()
+        .trim()
+        .max(2000, "must be at most 2000 characters")
+        .url("must be an absolute URL")
+        .refine((u) => !u.includes("#"), "must not have a fragment (RFC 6749 §3.1.2)"),
+    )
+    .max(20),
+  grantTypes: z.array(z.enum(KNOWN_GRANT_TYPES)).min(1, "needs at least one grant type").max(KNOWN_GRANT_TYPES.length),
+  responseTypes: z.array(z.enum(KNOWN_RESPONSE_TYPES)).max(KNOWN_RESPONSE_TYPES.length).describe("OpenID Connect response types; empty for clients that never redirect a user"),
+  tokenEndpointAuthSigningAlg: signingAlg("private_key_jwt: the only algorithm the token endpoint accepts on this client's assertions"),
+  idTokenSignedResponseAlg: signingAlg("The algorithm of ID tokens issued to this client"),
+  requestObjectSigningAlg: signingAlg("The algorithm of this client's request objects"),
+};
+
+type MetadataInput = {
+  grantTypes?: readonly string[];
+  responseTypes?: readonly string[];
+  redirectUris?: readonly string[];
+  tokenEndpointAuthMethod?: string;
+  tokenEndpointAuthSigningAlg?: string | null;
+};
+
+/** Cross-field rules of client metadata, as schema issues on the field at fault. */
+export function metadataIssues(v: Required<Pick<MetadataInput, "grantTypes" | "responseTypes" | "redirectUris">> & MetadataInput): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const grantProblem = grantResponseProblem(v.grantTypes, v.responseTypes);
+  if (grantProblem) issues.push({ path: grantProblem.startsWith("response_types") ? "responseTypes" : "grantTypes", message: grantProblem });
+  const redirectProblem = redirectUriProblem(v.grantTypes, v.redirectUris);
+  if (redirectProblem) issues.push({ path: "redirectUris", message: redirectProblem });
+  if (v.tokenEndpointAuthSigningAlg && v.tokenEndpointAuthMethod && v.tokenEndpointAuthMethod !== "private_key_jwt") {
+    issues.push({ path: "tokenEndpointAuthSigningAlg", message: `applies to private_key_jwt clients only, not ${v.tokenEndpointAuthMethod}` });
+  }
+  return issues;
+}
 
 export const createClientSchema = z
   .object({
@@ -16,12 +64,16 @@ export const createClientSchema = z
       .max(500, "must be at most 500 characters")
       .optional()
       .describe('tls_client_auth: the subject DN of the TPP\'s transport certificate, e.g. "CN=tpp.example,O=TPP Ltd,C=GB"'),
-    softwareId: z.string().trim().min(1).max(100).optional().describe("The TPP software's id in its directory"),
-    orgId: z.string().trim().min(1).max(100).optional(),
-    orgName: z.string().trim().min(1).max(200).optional(),
-    roles: z.array(z.string().trim().min(1).max(50)).max(10).optional().describe('e.g. ["AISP","PISP"]'),
-    redirectUris: z.array(z.string().trim().url("must be an absolute URL").max(2000)).max(20).optional(),
-    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).max(5).default(["client_credentials"]),
+    softwareId: metadataShape.softwareId.optional(),
+    orgId: metadataShape.orgId.optional(),
+    orgName: metadataShape.orgName.optional(),
+    roles: metadataShape.roles.optional(),
+    redirectUris: metadataShape.redirectUris.default([]),
+    grantTypes: metadataShape.grantTypes.default(["client_credentials"]),
+    responseTypes: metadataShape.responseTypes.default([]),
+    tokenEndpointAuthSigningAlg: metadataShape.tokenEndpointAuthSigningAlg.optional(),
+    idTokenSignedResponseAlg: metadataShape.idTokenSignedResponseAlg.optional(),
+    requestObjectSigningAlg: metadataShape.requestObjectSigningAlg.optional(),
     scope: z
       .string()
       .trim()
@@ -45,6 +97,7 @@ export const createClientSchema = z
     if (v.tokenEndpointAuthMethod !== "tls_client_auth" && v.tlsClientAuthSubjectDn) {
       ctx.addIssue({ code: "custom", path: ["tlsClientAuthSubjectDn"], message: "applies to tls_client_auth only" });
     }
+    for (const issue of metadataIssues(v)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
   })
   .meta({ id: "CreateClient" });
 
@@ -97,9 +150,40 @@ export const updateClientSchema = z
     name: z.string().trim().min(1, "is required").max(200).optional(),
     scope: createClientSchema.shape.scope.optional(),
     status: z.enum(["active", "suspended"]).optional().describe("suspended: the token endpoint refuses the client until it is active again"),
+    softwareId: metadataShape.softwareId.nullable().optional().describe("null clears it"),
+    orgId: metadataShape.orgId.nullable().optional(),
+    orgName: metadataShape.orgName.nullable().optional(),
+    roles: metadataShape.roles.optional(),
+    redirectUris: metadataShape.redirectUris.optional(),
+    grantTypes: metadataShape.grantTypes.optional(),
+    responseTypes: metadataShape.responseTypes.optional(),
+    tokenEndpointAuthSigningAlg: metadataShape.tokenEndpointAuthSigningAlg.nullable().optional(),
+    idTokenSignedResponseAlg: metadataShape.idTokenSignedResponseAlg.nullable().optional(),
+    requestObjectSigningAlg: metadataShape.requestObjectSigningAlg.nullable().optional(),
+    tlsClientAuthSubjectDn: createClientSchema.shape.tlsClientAuthSubjectDn.unwrap().optional().describe("tls_client_auth clients: the new subject DN"),
+    jwksUri: createClientSchema.shape.jwksUri.unwrap().optional().describe("private_key_jwt clients that publish their keys: the new jwks_uri"),
   })
   .strict()
+  .describe(
+    "Fields left out keep their value. A client registered through Dynamic Client Registration keeps the metadata its TPP registered (RFC 7592): only name, scope and status change here.",
+  )
   .meta({ id: "UpdateClient" });
+
+/** The fields of an update that are the client's registered metadata (not the bank's own name, scope and status). */
+export const REGISTERED_METADATA_FIELDS = [
+  "softwareId",
+  "orgId",
+  "orgName",
+  "roles",
+  "redirectUris",
+  "grantTypes",
+  "responseTypes",
+  "tokenEndpointAuthSigningAlg",
+  "idTokenSignedResponseAlg",
+  "requestObjectSigningAlg",
+  "tlsClientAuthSubjectDn",
+  "jwksUri",
+] as const;
 
 export const addClientKeySchema = z
   .union([

@@ -3,6 +3,7 @@ import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { directoriesFor, directoryKeys, type DirectoryRow } from "@/lib/directories/directories";
 import { jtiSeen } from "@/lib/protocol/replay-cache";
 import { dcrRulesOf, type DcrRules } from "@/lib/tenants/profiles";
+import { grantResponseProblem, SIGNING_ALG_FIELDS, signingAlgProblems } from "@/lib/clients/client-metadata";
 
 /**
  * The checks of an Open Banking style registration request (RFC 7591 with a
@@ -58,8 +59,6 @@ export interface DcrValidation {
 const SKEW_SECONDS = 60;
 /** JOSE header members that would make a verifier fetch or trust a key the JWT itself names: never followed. */
 const KEY_POINTING_HEADERS = ["jku", "x5u", "jwk", "x5c"];
-const KNOWN_GRANTS = ["authorization_code", "client_credentials", "refresh_token", "implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer"];
-const KNOWN_RESPONSE_TYPES = ["code", "code id_token", "id_token", "code token", "code id_token token", "token", "id_token token"];
 
 class Checks {
   readonly list: DcrCheck[] = [];
@@ -104,15 +103,6 @@ function headerProblems(header: JWSHeaderParameters, rules: DcrRules): string | 
   if (pointing.length > 0) return `the header carries ${pointing.join(", ")}: keys named by the JWT itself are never used`;
   if (header.crit !== undefined) return `the header marks ${JSON.stringify(header.crit)} as critical; no critical extension is understood here`;
   return null;
-}
-
-/** Maps a response type to the grant types it needs (OpenID Connect Registration §2). */
-function grantsNeeded(responseType: string): string[] {
-  const parts = responseType.split(" ");
-  const needed: string[] = [];
-  if (parts.includes("code")) needed.push("authorization_code");
-  if (parts.includes("id_token") || parts.includes("token")) needed.push("implicit");
-  return needed;
 }
 
 async function verifies(jwt: string, keys: (header: JWSHeaderParameters) => Promise<CryptoKey>, algs: readonly string[]): Promise<string | null> {
@@ -284,31 +274,16 @@ export async function validateRegistration(
         ? "tls_client_auth needs tls_client_auth_subject_dn (the subject DN of the TPP's transport certificate)"
         : null;
   c.check("token_endpoint_auth_method", methodProblem === null, String(method), methodProblem ?? "", "invalid_client_metadata");
-  const algProblems: string[] = [];
-  for (const claim of ["token_endpoint_auth_signing_alg", "id_token_signed_response_alg", "request_object_signing_alg"]) {
-    const v = req[claim];
-    if (v === undefined) {
-      if (claim === "token_endpoint_auth_signing_alg" && method === "private_key_jwt") algProblems.push(`${claim} is required with private_key_jwt`);
-      continue;
-    }
-    if (typeof v !== "string" || !rules.algs.includes(v)) algProblems.push(`${claim} ${JSON.stringify(v)} is not allowed (${rules.algs.join(", ")})`);
-  }
+  const algProblems = signingAlgProblems(
+    Object.fromEntries(SIGNING_ALG_FIELDS.map(({ field, claim }) => [field, req[claim]])),
+    rules.algs,
+    typeof method === "string" ? method : null,
+    true,
+  );
   c.check("algorithms", algProblems.length === 0, "every requested algorithm is allowed", algProblems.join("; "), "invalid_client_metadata");
   const grants = strings(req.grant_types) ?? ["authorization_code"];
   const responses = strings(req.response_types) ?? (grants.includes("authorization_code") ? ["code"] : []);
-  const unknownGrants = grants.filter((g) => !KNOWN_GRANTS.includes(g));
-  const unknownResponses = responses.filter((r) => !KNOWN_RESPONSE_TYPES.includes(r));
-  const missingGrants = [...new Set(responses.flatMap(grantsNeeded).filter((g) => !grants.includes(g)))];
-  const grantProblem =
-    unknownGrants.length > 0
-      ? `grant_types ${unknownGrants.join(", ")} ${unknownGrants.length === 1 ? "is" : "are"} not supported`
-      : unknownResponses.length > 0
-        ? `response_types ${unknownResponses.join(", ")} ${unknownResponses.length === 1 ? "is" : "are"} not supported`
-        : missingGrants.length > 0
-          ? `response_types ${responses.join(", ")} need grant_types ${missingGrants.join(", ")}`
-          : grants.includes("authorization_code") && !responses.some((r) => r.split(" ").includes("code"))
-            ? "grant_types authorization_code needs a response type with code"
-            : null;
+  const grantProblem = grantResponseProblem(grants, responses);
   c.check("grant_types", grantProblem === null, `grants ${grants.join(", ")}; responses ${responses.join(", ") || "(none)"}`, grantProblem ?? "", "invalid_client_metadata");
   const jwksProblem =
     req.jwks !== undefined && !rules.inlineJwksAllowed

@@ -41,6 +41,9 @@ const ALGORITHMS: Record<PublicKeyJwsAlg, KeyFit> = {
   Ed25519: { kty: "OKP", crv: ["Ed25519"] },
 };
 
+/** Every public-key JWS algorithm, in a stable order (for strict enumerations). */
+export const PUBLIC_KEY_JWS_ALGS = Object.keys(ALGORITHMS) as [PublicKeyJwsAlg, ...PublicKeyJwsAlg[]];
+
 /**
  * Whether `alg` is a public-key signature algorithm a JWKS key can verify.
  *

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { runAction, type ActionResult } from "@/lib/actions/action-result";
 import { createClient, deleteClient, updateClient } from "@/lib/clients/clients";
-import { addClientKey, removeClientKey } from "@/lib/clients/client-keys";
+import { addClientKey, refreshClientKeys, removeClientKey } from "@/lib/clients/client-keys";
 import type { ClientKeyView } from "@/lib/clients/schemas";
 import { fieldError } from "@/lib/errors";
 
@@ -23,14 +23,40 @@ function parseJwks(value: FormDataEntryValue | null): unknown {
   return "keys" in parsed ? parsed : { keys: [parsed] };
 }
 
+const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
+
+/**
+ * The metadata fields of the create and edit forms. An empty optional field
+ * is left out at creation, and clears the value on edit (null).
+ */
+function metadataInput(form: FormData, empty: undefined | null): Record<string, unknown> {
+  const optional = (name: string) => text(form, name) || empty;
+  return {
+    grantTypes: form.getAll("grantTypes").map(String),
+    responseTypes: form.getAll("responseTypes").map(String),
+    redirectUris: text(form, "redirectUris")
+      .split(/\r?\n/)
+      .map((u) => u.trim())
+      .filter((u) => u !== ""),
+    roles: text(form, "roles")
+      .split(/[\s,]+/)
+      .filter((r) => r !== ""),
+    ...Object.fromEntries(
+      ["tokenEndpointAuthSigningAlg", "idTokenSignedResponseAlg", "requestObjectSigningAlg", "softwareId", "orgId", "orgName"]
+        .filter((name) => form.has(name))
+        .map((name) => [name, optional(name)]),
+    ),
+  };
+}
+
 /** The create input of the form, as the schema expects it (only the chosen key source goes in). */
 function clientInput(form: FormData): Record<string, unknown> {
   const method = String(form.get("tokenEndpointAuthMethod") ?? "");
   const input: Record<string, unknown> = {
     name: String(form.get("name") ?? ""),
     tokenEndpointAuthMethod: method,
-    grantTypes: form.getAll("grantTypes").map(String),
     scope: String(form.get("scope") ?? "").trim(),
+    ...metadataInput(form, undefined),
   };
   if (method === "tls_client_auth") input.tlsClientAuthSubjectDn = String(form.get("tlsClientAuthSubjectDn") ?? "").trim() || undefined;
   if (method === "private_key_jwt") {
@@ -59,6 +85,7 @@ export async function createClientAction(_prev: ActionResult<CreatedClientData>,
 }
 
 export type AddedClientKeyData = { key: ClientKeyView };
+export type FetchedClientKeysData = { keys: ClientKeyView[]; fetchedAt: string; warnings: string[] };
 
 function clientsPath(slug: string): string {
   return `/tenants/${encodeURIComponent(slug)}/clients`;
@@ -88,6 +115,36 @@ function parseJwk(value: FormDataEntryValue | null): Record<string, unknown> {
     return keys[0] as Record<string, unknown>;
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Saves the edit form: name and scope of any client, and for a client made
+ * here its metadata (a DCR client's metadata is its TPP's, RFC 7592).
+ */
+export async function updateClientAction(slug: string, clientId: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
+  const result = await runAction<undefined>(async (actor) => {
+    const input: Record<string, unknown> = { name: text(form, "name"), scope: text(form, "scope") };
+    if (form.get("editMetadata") === "yes") {
+      Object.assign(input, metadataInput(form, null));
+      if (form.has("tlsClientAuthSubjectDn")) input.tlsClientAuthSubjectDn = text(form, "tlsClientAuthSubjectDn");
+      if (form.has("jwksUri")) input.jwksUri = text(form, "jwksUri");
+    }
+    const client = await updateClient(actor, slug, clientId, input);
+    return { message: `Client ${client.name} saved` };
+  });
+  if (result.ok) refresh(slug);
+  return result;
+}
+
+/** Test: fetches the client's jwks_uri now and shows the keys found, or the upstream's fault. */
+export async function testClientKeysAction(slug: string, clientId: string, _prev: ActionResult<FetchedClientKeysData>, _form: FormData): Promise<ActionResult<FetchedClientKeysData>> {
+  const result = await runAction<FetchedClientKeysData>(async (actor) => {
+    const found = await refreshClientKeys(actor, slug, clientId);
+    return { message: `${found.keys.length} ${found.keys.length === 1 ? "key" : "keys"} fetched`, data: { keys: found.keys, fetchedAt: found.fetchedAt, warnings: found.warnings } };
+  });
+  // The fetch health changed either way.
+  refresh(slug);
+  return result;
 }
 
 /** Suspends or reactivates a client: a suspended client gets no tokens. */

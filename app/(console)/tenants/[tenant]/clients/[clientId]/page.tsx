@@ -15,7 +15,11 @@ import { AddClientKeyForm } from "@/components/clients/add-client-key-form";
 import { ClientControls } from "@/components/clients/client-controls";
 import { ClientKeysTable } from "@/components/clients/client-keys-table";
 import { SoftwareStatement } from "@/components/clients/software-statement";
-import { clientsHref, REGISTERED_VIA_LABEL, shortGrantType } from "@/components/clients/client-labels";
+import { clientHref, clientsHref, REGISTERED_VIA_LABEL, shortGrantType } from "@/components/clients/client-labels";
+import { TestClientKeys } from "@/components/clients/test-client-keys";
+import { HealthDetails } from "@/components/idps/idp-health";
+import { buttonClass } from "@/components/ui/button";
+import { idpHealth } from "@/lib/idps/idp-keys";
 import { dcrTesterHref, directoriesHref } from "@/components/directories/directory-labels";
 import { decodeParam } from "../../keys/params";
 
@@ -59,6 +63,7 @@ export default async function ClientPage({ params }: Props) {
   // eslint-disable-next-line react-hooks/purity -- a server component renders once per request
   const now = Date.now();
   const keys = (client.jwks?.keys ?? []).map((k) => describeClientKey(k, new Date(now)));
+  const health = client.jwksUri ? idpHealth(client.jwksUri) : null;
   const algs = [
     ["Client assertions", client.tokenEndpointAuthSigningAlg],
     ["ID tokens", client.idTokenSignedResponseAlg],
@@ -157,7 +162,10 @@ export default async function ClientPage({ params }: Props) {
             <DetailRow label="Scope">{client.scope ? <span className="font-mono text-xs">{client.scope}</span> : <span className="text-slate-600">none</span>}</DetailRow>
           </dl>
           {canChange ? (
-            <div className="mt-4 border-t border-slate-200 pt-4">
+            <div className="mt-4 flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4">
+              <Link href={`${clientHref(slug, client.clientId)}/edit`} className={buttonClass("secondary", "sm")}>
+                Edit
+              </Link>
               <ClientControls slug={slug} clientId={client.clientId} name={client.name} status={client.status} />
             </div>
           ) : null}
@@ -171,11 +179,14 @@ export default async function ClientPage({ params }: Props) {
                 : "This client authenticates with its TLS transport certificate (tls_client_auth); it has no signing keys here."}
             </p>
           ) : client.jwksUri ? (
-            <div className="space-y-3">
+            <div className="space-y-4">
               <p className="text-sm text-slate-700">
-                The client publishes its keys itself: they are fetched from its jwks_uri when it authenticates, and change when the TPP changes them.
+                The client publishes its keys itself: they are fetched from its jwks_uri when it authenticates (through the same cache, limits and
+                refetch interval as identity providers), and change when the TPP changes them.
               </p>
               <CopyBox id="client-jwks-uri" label="jwks_uri" value={client.jwksUri} />
+              {health ? <HealthDetails health={health} /> : null}
+              {canChange ? <TestClientKeys slug={slug} clientId={client.clientId} /> : null}
             </div>
           ) : (
             <div className="space-y-6">

@@ -4,6 +4,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { unlessNotFound } from "@/lib/errors";
 import { getTenant } from "@/lib/tenants/tenants";
+import { dcrRulesOf } from "@/lib/tenants/profiles";
 import { RoleRequired } from "@/components/auth/role-required";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Card, PageHeader } from "@/components/ui/page";
@@ -31,7 +32,7 @@ export default async function NewClientPage({ params }: Props) {
       <Breadcrumb href={clientsHref(tenant.slug)}>Clients of {tenant.slug}</Breadcrumb>
       <PageHeader
         title="New client"
-        description="A TPP client of this tenant's token endpoint: how it authenticates, which grants it may use and which scopes it may ask for."
+        description="A TPP client of this tenant's token endpoint: how it authenticates, which grants it may use, its redirect URIs and signing algorithms, and which scopes it may ask for."
       />
     </>
   );
@@ -48,7 +49,7 @@ export default async function NewClientPage({ params }: Props) {
       {header}
       <div className="max-w-3xl">
         <Card>
-          <CreateClientForm tenant={tenant.slug} />
+          <CreateClientForm tenant={tenant.slug} algs={dcrRulesOf(tenant.profile).algs} />
         </Card>
       </div>
     </>
