@@ -111,7 +111,8 @@ export async function authenticateClient(
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys as never, {
-        algorithms: [...ASSERTION_ALGS],
+        // A client registered with token_endpoint_auth_signing_alg signs with that one only (RFC 7591 §2).
+        algorithms: client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS],
         issuer: client.clientId,
         subject: client.clientId,
         audience: [endpoints.tokenEndpoint, endpoints.issuer],

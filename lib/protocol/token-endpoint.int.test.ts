@@ -136,6 +136,32 @@ describe("the token endpoint", () => {
     expect(again.body.error_description).toMatch(/already used/);
   });
 
+  it("accepts only the client's registered token_endpoint_auth_signing_alg on its assertions", async () => {
+    const s = await setup();
+    const ec = await generateKeyPair("ES256");
+    const rsa = await generateKeyPair("PS256");
+    const client = await createClient(OPERATOR, s.slug, {
+      name: "TPP signing with PS256 only",
+      tokenEndpointAuthMethod: "private_key_jwt",
+      tokenEndpointAuthSigningAlg: "PS256",
+      jwks: { keys: [{ ...(await exportJWK(ec.publicKey)), kid: "ec" }, { ...(await exportJWK(rsa.publicKey)), kid: "rsa" }] },
+    });
+    const assertion = (alg: string, kid: string, key: CryptoKey) =>
+      new SignJWT({ jti: uniq("ca") })
+        .setProtectedHeader({ alg, kid })
+        .setIssuer(client.clientId)
+        .setSubject(client.clientId)
+        .setAudience(s.tokenUrl.replace(base, "http://keyward.test"))
+        .setIssuedAt()
+        .setExpirationTime("2m")
+        .sign(key);
+    const form = async (jwt: Promise<string>) => ({ grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: await jwt });
+    const refused = await post(s.tokenUrl, await form(assertion("ES256", "ec", ec.privateKey)));
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: "invalid_client", error_description: expect.stringMatching(/"alg" \(Algorithm\) Header Parameter value not allowed/) });
+    expect((await post(s.tokenUrl, await form(assertion("PS256", "rsa", rsa.privateKey)))).status).toBe(200);
+  });
+
   it("refuses malformed requests with invalid_request", async () => {
     const s = await setup();
     const json = await fetch(s.tokenUrl, { method: "POST", headers: { "content-type": "application/json", authorization: s.basic }, body: "{}" });
