@@ -1,7 +1,7 @@
 import { Suspense } from "react";
 import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/session";
-import { hasRole } from "@/lib/auth/roles";
+import { hasPlatformRole } from "@/lib/auth/roles";
 import { listTenants } from "@/lib/tenants/tenants";
 import { Providers } from "@/components/providers";
 import { NavLink } from "@/components/shell/nav-link";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePageActor();
   const tenants = await listTenants(actor);
-  const isAdmin = hasRole(actor.role, "admin");
+  const isAdmin = hasPlatformRole(actor, "admin");
   return (
     <Providers>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">

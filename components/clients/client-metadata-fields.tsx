@@ -1,4 +1,5 @@
 import { Field, SelectField, TextField } from "@/components/ui/field";
+import { errorOf } from "@/components/ui/form-errors";
 import { GRANT_TYPE_OPTIONS, RESPONSE_TYPE_OPTIONS, SIGNING_ALG_OPTIONS } from "@/components/clients/client-labels";
 
 /** The metadata fields the form sends, for FormAlert to know which errors sit beside a field. */
@@ -40,18 +41,6 @@ export const NEW_CLIENT_METADATA: MetadataValues = {
   orgName: null,
   roles: [],
 };
-
-/** The error of a field or of one of its items ("redirectUris.1"), with the item named. */
-export function errorOf(fieldErrors: Record<string, string>, field: string): string | undefined {
-  if (fieldErrors[field]) return fieldErrors[field];
-  const item = Object.entries(fieldErrors).find(([k]) => k.startsWith(`${field}.`));
-  return item ? `Item ${Number(item[0].slice(field.length + 1)) + 1}: ${item[1]}` : undefined;
-}
-
-/** Every error path the metadata fields place beside themselves (items included). */
-export function placedPaths(fieldErrors: Record<string, string>, own: readonly string[]): string[] {
-  return [...own, ...Object.keys(fieldErrors).filter((k) => own.some((f) => k.startsWith(`${f}.`)))];
-}
 
 function Checkboxes({ name, legend, options, checked, error }: { name: string; legend: string; options: readonly { value: string; label: string }[]; checked: string[]; error?: string }) {
   return (

@@ -9,7 +9,8 @@ import { Field, TextField } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { AUTH_METHOD_LABEL, clientsHref } from "@/components/clients/client-labels";
-import { ClientMetadataFields, METADATA_FIELDS, NEW_CLIENT_METADATA, placedPaths } from "@/components/clients/client-metadata-fields";
+import { ClientMetadataFields, METADATA_FIELDS, NEW_CLIENT_METADATA } from "@/components/clients/client-metadata-fields";
+import { placedPaths } from "@/components/ui/form-errors";
 
 const FIELDS = ["name", "tokenEndpointAuthMethod", "tlsClientAuthSubjectDn", "scope", "jwks", "jwksUri", ...METADATA_FIELDS];
 type Method = keyof typeof AUTH_METHOD_LABEL;

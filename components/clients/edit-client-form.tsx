@@ -10,7 +10,8 @@ import { TextField } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { clientHref } from "@/components/clients/client-labels";
-import { ClientMetadataFields, METADATA_FIELDS, placedPaths } from "@/components/clients/client-metadata-fields";
+import { ClientMetadataFields, METADATA_FIELDS } from "@/components/clients/client-metadata-fields";
+import { placedPaths } from "@/components/ui/form-errors";
 
 /**
  * Edits a client. Name and scope are the bank's; the registered metadata is

@@ -8,10 +8,13 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ROLE_OPTIONS } from "@/components/auth/role-options";
+import { TenantScopeFields } from "@/components/auth/tenant-scope-fields";
+import { errorOf, placedPaths } from "@/components/ui/form-errors";
 
-const FIELDS = ["name", "role", "expiresAt"];
+const FIELDS = ["name", "role", "expiresAt", "tenants"];
 
-export function CreateTokenForm() {
+/** `tenants`: every tenant's slug, for the scope's checkboxes. */
+export function CreateTokenForm({ tenants }: { tenants: readonly string[] }) {
   // The token exists in clear only in this state: the database keeps its hash.
   const [created, setCreated] = useState<CreatedTokenData | null>(null);
   const { state, formAction, onSubmit, pending, formRef, fieldErrors } = useServerForm<CreatedTokenData>(createTokenAction, {
@@ -25,8 +28,11 @@ export function CreateTokenForm() {
         <TextField id="name" label="Name" required maxLength={100} autoComplete="off" hint="What uses it, e.g. “deploy pipeline”" error={fieldErrors.name} />
         <SelectField id="role" label="Role" options={ROLE_OPTIONS} defaultValue="viewer" error={fieldErrors.role} />
         <TextField id="expiresAt" label="Expires on (optional)" type="date" hint="Works until the end of that day (UTC). Empty: until revoked." error={fieldErrors.expiresAt} />
+        <div className="md:col-span-3">
+          <TenantScopeFields idPrefix="new-token" tenants={tenants} value={null} error={errorOf(fieldErrors, "tenants")} />
+        </div>
         <div className="space-y-3 md:col-span-3">
-          <FormAlert state={state} fields={FIELDS} />
+          <FormAlert state={state} fields={placedPaths(fieldErrors, FIELDS)} />
           <Button type="submit" disabled={pending}>
             {pending ? "Creating…" : "Create token"}
           </Button>

@@ -1,4 +1,5 @@
 import type { ApiTokenView } from "@/lib/auth/schemas";
+import { TenantScopeText } from "@/components/auth/tenant-scope-fields";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Table, Td } from "@/components/ui/page";
@@ -11,7 +12,7 @@ export function TokensTable({ tokens }: { tokens: ApiTokenView[] }) {
   return (
     <Table
       caption="API tokens, newest first"
-      head={["Name", "Role", "Prefix", "Created by", "Created", "Expires", "Last used", "Status", "Actions"]}
+      head={["Name", "Role", "Tenants", "Prefix", "Created by", "Created", "Expires", "Last used", "Status", "Actions"]}
     >
       {tokens.map((t) => (
         <tr key={t.id} data-testid="token-row" data-name={t.name}>
@@ -20,6 +21,9 @@ export function TokensTable({ tokens }: { tokens: ApiTokenView[] }) {
           </Td>
           <Td>
             <RoleBadge role={t.role} />
+          </Td>
+          <Td className="whitespace-normal" data-testid="token-tenants">
+            <TenantScopeText tenants={t.tenants} />
           </Td>
           <Td>
             <code className="font-mono text-xs">{t.prefix}…</code>

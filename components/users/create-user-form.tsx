@@ -8,10 +8,13 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 import { ROLE_OPTIONS } from "@/components/auth/role-options";
+import { TenantScopeFields } from "@/components/auth/tenant-scope-fields";
+import { errorOf, placedPaths } from "@/components/ui/form-errors";
 
-const FIELDS = ["email", "name", "role", "password"];
+const FIELDS = ["email", "name", "role", "password", "tenants"];
 
-export function CreateUserForm() {
+/** `tenants`: every tenant's slug, for the scope's checkboxes. */
+export function CreateUserForm({ tenants }: { tenants: readonly string[] }) {
   // The invite link lives in this component's state only: once dismissed (or the
   // page left) it cannot be shown again; the database keeps only its hash.
   const [invite, setInvite] = useState<{ email: string; url: string } | null>(null);
@@ -36,8 +39,11 @@ export function CreateUserForm() {
           hint="At least 12 characters. Leave empty to get a one-time invite link instead."
           error={fieldErrors.password}
         />
+        <div className="md:col-span-2">
+          <TenantScopeFields idPrefix="new-user" tenants={tenants} value={null} error={errorOf(fieldErrors, "tenants")} />
+        </div>
         <div className="space-y-3 md:col-span-2">
-          <FormAlert state={state} fields={FIELDS} />
+          <FormAlert state={state} fields={placedPaths(fieldErrors, FIELDS)} />
           <Button type="submit" disabled={pending}>
             {pending ? "Creating…" : "Create user"}
           </Button>

@@ -6,12 +6,14 @@ import { StackedTime } from "@/components/ui/stacked-time";
 import { ChangeRoleForm } from "@/components/users/change-role-form";
 import { ResetLinkForm } from "@/components/users/reset-link-form";
 import { ToggleDisabledForm } from "@/components/users/toggle-disabled-form";
+import { ChangeTenantsForm } from "@/components/users/change-tenants-form";
+import { TenantScopeText } from "@/components/auth/tenant-scope-fields";
 
 const STATUS_TONE: Record<UserView["status"], BadgeTone> = { active: "green", invited: "amber", disabled: "red" };
 
-export function UsersTable({ users, currentUserId }: { users: UserView[]; currentUserId?: string }) {
+export function UsersTable({ users, currentUserId, tenants }: { users: UserView[]; currentUserId?: string; tenants: readonly string[] }) {
   return (
-    <Table caption="Console users, oldest first" head={["Email", "Name", "Role", "Status", "Last sign-in", "Created", "Actions"]}>
+    <Table caption="Console users, oldest first" head={["Email", "Name", "Role", "Tenants", "Status", "Last sign-in", "Created", "Actions"]}>
       {users.map((u) => (
         <tr key={u.id} data-testid="user-row" data-email={u.email}>
           <Td className="font-medium">
@@ -21,6 +23,9 @@ export function UsersTable({ users, currentUserId }: { users: UserView[]; curren
           <Td>{u.name}</Td>
           <Td>
             <RoleBadge role={u.role} />
+          </Td>
+          <Td className="whitespace-normal" data-testid="user-tenants">
+            <TenantScopeText tenants={u.tenants} />
           </Td>
           <Td>
             <Badge tone={STATUS_TONE[u.status]}>{u.status}</Badge>
@@ -39,6 +44,7 @@ export function UsersTable({ users, currentUserId }: { users: UserView[]; curren
               <ChangeRoleForm key={u.role} userId={u.id} email={u.email} role={u.role} />
               <ToggleDisabledForm userId={u.id} email={u.email} disabled={u.status === "disabled"} isSelf={u.id === currentUserId} />
               <ResetLinkForm userId={u.id} email={u.email} />
+              <ChangeTenantsForm key={JSON.stringify(u.tenants)} userId={u.id} email={u.email} tenants={tenants} value={u.tenants} />
             </div>
           </Td>
         </tr>

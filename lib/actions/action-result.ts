@@ -54,6 +54,11 @@ export async function runPublicAction<T>(body: (meta: RequestMeta) => Promise<{ 
 }
 
 /** FormData as a plain object of strings (empty fields left out), for the zod schemas. */
+/** The tenant scope of a user or token form: null (every tenant), or the tenants ticked. */
+export function scopeFromForm(form: FormData): string[] | null {
+  return form.get("scope") === "some" ? form.getAll("tenants").map(String) : null;
+}
+
 export function formObject(form: FormData, fields: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fields) {

@@ -73,7 +73,13 @@ export const healthSchema = z
   .meta({ id: "Health" });
 
 export const meSchema = z
-  .object({ type: z.enum(["user", "token", "cli", "system", "client"]), id: z.string().nullable(), label: z.string(), role: z.string() })
+  .object({
+    type: z.enum(["user", "token", "cli", "system", "client"]),
+    id: z.string().nullable(),
+    label: z.string(),
+    role: z.string(),
+    tenants: z.array(z.string()).nullable().describe("null: every tenant; otherwise the only tenants these credentials act in"),
+  })
   .meta({ id: "Me" });
 
 export const contract = {

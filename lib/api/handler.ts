@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, isAppError, notFound } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { sessionActor } from "@/lib/auth/session";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { canAccessTenant, requireRole, type Actor } from "@/lib/auth/roles";
 import { clientMetaFromHeaders, type RequestMeta } from "@/lib/request-meta";
 import { parseInput } from "@/lib/validation";
 import { problemBody, problemResponse } from "@/lib/api/problem";
@@ -111,9 +111,13 @@ export function handler<S extends RouteSpec>(spec: S, impl: Impl<S>) {
         if (!resolved) throw new AppError("unauthenticated", "sign in or send `Authorization: Bearer <API token>`");
         actor = resolved.actor;
         if (resolved.via === "session" && spec.method !== "GET") checkSameOrigin(request);
-        requireRole(actor, spec.role);
       }
       const rawParams = (await context.params) ?? {};
+      // Another tenant's routes do not exist for an actor limited to some: 404
+      // before the role and the body are looked at, so nothing there tells.
+      const tenant = rawParams.tenant;
+      if (actor && typeof tenant === "string" && !canAccessTenant(actor, tenant)) throw notFound(`tenant "${tenant}"`);
+      if (actor && spec.role !== "none") requireRole(actor, spec.role);
       const params = spec.params ? parseInput(spec.params, rawParams) : undefined;
       const url = new URL(request.url);
       const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : undefined;

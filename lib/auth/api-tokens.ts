@@ -2,12 +2,13 @@ import { db, type Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import { AppError, fieldError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, isRole, type Actor } from "@/lib/auth/roles";
+import { isRole, type Actor, requirePlatformRole } from "@/lib/auth/roles";
 import { hashSecretToken, newSecretToken } from "@/lib/auth/secret-token";
 import { createTokenSchema, type ApiTokenView } from "@/lib/auth/schemas";
 import { parseInput } from "@/lib/validation";
+import { scopeOf, tenantIdsOf, WITH_TENANTS, type TenantScope } from "@/lib/auth/tenant-scope";
 
-type TokenRow = Prisma.ApiTokenGetPayload<object>;
+type TokenRow = Prisma.ApiTokenGetPayload<{ include: typeof WITH_TENANTS }>;
 
 export const TOKEN_PREFIX = "kw_";
 // lastUsedAt is for humans ("used 3 minutes ago"): write it at most once a minute
@@ -20,6 +21,7 @@ export function toTokenView(t: TokenRow, now = new Date()): ApiTokenView {
     name: t.name,
     role: isRole(t.role) ? t.role : "viewer",
     prefix: t.prefix,
+    tenants: scopeOf(t),
     createdBy: t.createdBy,
     createdAt: t.createdAt.toISOString(),
     expiresAt: t.expiresAt?.toISOString() ?? null,
@@ -31,12 +33,12 @@ export function toTokenView(t: TokenRow, now = new Date()): ApiTokenView {
 
 function summary(t: TokenRow) {
   const v = toTokenView(t);
-  return { name: v.name, role: v.role, prefix: v.prefix, expiresAt: v.expiresAt, status: v.status };
+  return { name: v.name, role: v.role, prefix: v.prefix, tenants: v.tenants, expiresAt: v.expiresAt, status: v.status };
 }
 
 export async function listApiTokens(actor: Actor): Promise<ApiTokenView[]> {
-  requireRole(actor, "admin");
-  const rows = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, take: 1000 });
+  requirePlatformRole(actor, "admin");
+  const rows = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, take: 1000, include: WITH_TENANTS });
   const now = new Date();
   return rows.map((r) => toTokenView(r, now));
 }
@@ -44,10 +46,11 @@ export async function listApiTokens(actor: Actor): Promise<ApiTokenView[]> {
 async function insertToken(
   tx: Tx,
   actor: Actor,
-  data: { name: string; role: string; expiresAt?: Date },
+  data: { name: string; role: string; expiresAt?: Date; tenants?: TenantScope },
   token: string,
   action: string,
 ): Promise<TokenRow> {
+  const tenantIds = data.tenants ? await tenantIdsOf(tx, data.tenants) : [];
   const row = await tx.apiToken.create({
     data: {
       name: data.name,
@@ -57,7 +60,10 @@ async function insertToken(
       createdById: actor.type === "user" ? (actor.id ?? null) : null,
       createdBy: actor.label,
       expiresAt: data.expiresAt ?? null,
+      allTenants: !data.tenants,
+      tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) },
     },
+    include: WITH_TENANTS,
   });
   await recordAudit(tx, actor, { action, target: { type: "api_token", id: row.id }, after: summary(row) });
   return row;
@@ -65,7 +71,7 @@ async function insertToken(
 
 /** Creates an API token. The token is in this answer only; the database keeps its hash. */
 export async function createApiToken(actor: Actor, input: unknown): Promise<ApiTokenView & { token: string }> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const data = parseInput(createTokenSchema, input);
   const expiresAt = data.expiresAt ? new Date(data.expiresAt) : undefined;
   if (expiresAt && expiresAt <= new Date()) throw fieldError("expiresAt", "must be in the future");
@@ -88,12 +94,12 @@ export async function ensureBootstrapToken(actor: Actor, token: string): Promise
 
 /** Revokes a token; it stops working at once. Revoking twice is harmless. */
 export async function revokeApiToken(actor: Actor, id: string): Promise<ApiTokenView> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   return db().$transaction(async (tx) => {
-    const before = await tx.apiToken.findUnique({ where: { id } });
+    const before = await tx.apiToken.findUnique({ where: { id }, include: WITH_TENANTS });
     if (!before) throw notFound(`API token ${id}`);
     if (before.revokedAt) return toTokenView(before);
-    const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, include: WITH_TENANTS });
     await recordAudit(tx, actor, { action: "token.revoke", target: { type: "api_token", id }, before: summary(before), after: summary(row) });
     return toTokenView(row);
   });
@@ -101,7 +107,7 @@ export async function revokeApiToken(actor: Actor, id: string): Promise<ApiToken
 
 /** Revokes a token by the value itself (operator CLI, when only the token is known). */
 export async function revokeApiTokenByValueOrId(actor: Actor, idOrToken: string): Promise<ApiTokenView> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const byHash = await db().apiToken.findUnique({ where: { tokenHash: hashSecretToken(idOrToken) } });
   if (byHash) return revokeApiToken(actor, byHash.id);
   // Never repeat the input: it may be a live token.
@@ -120,7 +126,10 @@ export async function authenticateApiToken(
   if (!token.startsWith(TOKEN_PREFIX) && token.length < 32) {
     throw new AppError("unauthenticated", "the bearer token is not a Keyward API token");
   }
-  const row = await db().apiToken.findUnique({ where: { tokenHash: hashSecretToken(token) } });
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashSecretToken(token) },
+    include: { tenants: { select: { tenant: { select: { slug: true } } } } },
+  });
   if (!row) throw new AppError("unauthenticated", "the bearer token is not valid");
   if (row.revokedAt) throw new AppError("unauthenticated", "the bearer token has been revoked");
   const now = new Date();
@@ -133,6 +142,7 @@ export async function authenticateApiToken(
     id: row.id,
     label: `token:${row.name}`,
     role: isRole(row.role) ? row.role : "viewer",
+    ...(row.allTenants ? {} : { tenants: row.tenants.map((t) => t.tenant.slug) }),
     ...meta,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/roles";
+import { tenantScopeSchema } from "@/lib/auth/tenant-scope";
 
 export const roleSchema = z.enum(ROLES).describe("viewer (read), operator (keys, IdPs, clients), admin (everything)");
 
@@ -20,6 +21,7 @@ export const createUserSchema = z
       .max(256)
       .optional()
       .describe("Set the password now; without it, an invite link is returned (once) for the user to set it"),
+    tenants: tenantScopeSchema.default(null),
   })
   .meta({ id: "CreateUser" });
 export type CreateUserInput = z.infer<typeof createUserSchema>;
@@ -29,6 +31,7 @@ export const updateUserSchema = z
     name: z.string().trim().min(1, "is required").max(100).optional(),
     role: roleSchema.optional(),
     disabled: z.boolean().optional().describe("Disable (true) or re-enable (false) the account"),
+    tenants: tenantScopeSchema.optional(),
   })
   .meta({ id: "UpdateUser" });
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
@@ -40,6 +43,7 @@ export const userSchema = z
     name: z.string(),
     role: roleSchema,
     status: z.enum(["active", "invited", "disabled"]),
+    tenants: z.array(z.string()).nullable().describe("null: every tenant; otherwise the only tenants the user acts in"),
     lastLoginAt: z.string().nullable(),
     createdAt: z.string(),
   })
@@ -58,6 +62,7 @@ export const createTokenSchema = z
       .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
       .optional()
       .describe("When the token stops working; none means it works until revoked"),
+    tenants: tenantScopeSchema.default(null),
   })
   .meta({ id: "CreateApiToken" });
 export type CreateTokenInput = z.infer<typeof createTokenSchema>;
@@ -68,6 +73,7 @@ export const apiTokenSchema = z
     name: z.string(),
     role: roleSchema,
     prefix: z.string().describe("The first characters of the token, to recognise it"),
+    tenants: z.array(z.string()).nullable().describe("null: every tenant; otherwise the only tenants the token acts in"),
     createdBy: z.string(),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),

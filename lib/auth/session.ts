@@ -16,12 +16,19 @@ export async function sessionActor(): Promise<Actor | null> {
   const session = (await getServerSession(authOptions())) as { uid?: unknown; authAt?: unknown } | null;
   const uid = typeof session?.uid === "string" ? session.uid : undefined;
   if (!uid) return null;
-  const user = await db().user.findUnique({ where: { id: uid } });
+  const user = await db().user.findUnique({ where: { id: uid }, include: { tenants: { select: { tenant: { select: { slug: true } } } } } });
   if (!user || user.disabledAt || !user.passwordHash || !isRole(user.role)) return null;
   const authAt = typeof session?.authAt === "number" ? session.authAt : 0;
   if (authAt * 1000 < user.passwordChangedAt.getTime() - 1000) return null;
   const h = await headers();
-  return { type: "user", id: user.id, label: user.email, role: user.role, ...clientMetaFromHeaders((n) => h.get(n)) };
+  return {
+    type: "user",
+    id: user.id,
+    label: user.email,
+    role: user.role,
+    ...(user.allTenants ? {} : { tenants: user.tenants.map((t) => t.tenant.slug) }),
+    ...clientMetaFromHeaders((n) => h.get(n)),
+  };
 }
 
 /** For pages: the actor, or a redirect to the sign-in page. */

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { isRole, requireRole, type Actor, type Role } from "@/lib/auth/roles";
+import { isRole, type Actor, type Role, requirePlatformRole } from "@/lib/auth/roles";
 import { verifyPassword } from "@/lib/auth/password";
 
 /**
@@ -153,7 +153,7 @@ export async function signInWithPassword(
  * Answers whether there was anything to clear.
  */
 export async function clearLoginThrottle(actor: Actor, emailInput: string): Promise<boolean> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const email = emailInput.trim().toLowerCase();
   return db().$transaction(async (tx) => {
     const { count } = await tx.loginThrottle.deleteMany({ where: { key: `account:${email}` } });

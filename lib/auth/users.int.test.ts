@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { acceptInvite, createPasswordResetLink, createUser, findInvite, listUsers, updateUser } from "@/lib/auth/users";
 import { signInWithPassword } from "@/lib/auth/sign-in";
+import { createTenant } from "@/lib/tenants/tenants";
 import { ADMIN, actorWith, uniq, userWith } from "@/tests/integration/helpers";
 
 describe("users", () => {
@@ -82,7 +83,38 @@ describe("users", () => {
     const second = await userWith("admin");
     expect((await updateUser(ADMIN, keep.id, { role: "viewer" })).role).toBe("viewer");
     await expect(updateUser(ADMIN, second.id, { disabled: true })).rejects.toMatchObject({ code: "last_admin" });
+    // An admin of some tenants only does not count: it cannot manage users.
+    await createTenant(ADMIN, { slug: "last_admin_t", name: "T" }).catch(() => undefined);
+    await expect(updateUser(ADMIN, second.id, { tenants: ["last_admin_t"] })).rejects.toMatchObject({ code: "last_admin", fieldErrors: [{ path: "tenants" }] });
+    const scopedAdmin = await createUser(ADMIN, { email: `${uniq("scoped")}@b.test`, name: "Scoped", role: "admin", password: "a fine long passphrase 7", tenants: ["last_admin_t"] });
+    await expect(updateUser(ADMIN, second.id, { disabled: true })).rejects.toMatchObject({ code: "last_admin" });
+    await updateUser(ADMIN, scopedAdmin.id, { disabled: true });
     for (const a of admins) await updateUser(ADMIN, a.id, { role: "admin" });
+  });
+
+  it("limits a user to some tenants, checks each exists, audits the change, and widens it back", async () => {
+    const a = (await createTenant(ADMIN, { slug: uniq("ua").replace(/-/g, "_"), name: "A" })).slug;
+    const b = (await createTenant(ADMIN, { slug: uniq("ub").replace(/-/g, "_"), name: "B" })).slug;
+    const before = await db().user.count();
+    await expect(createUser(ADMIN, { email: `${uniq("x")}@b.test`, name: "X", role: "operator", tenants: [a, "no_such_tenant"] })).rejects.toMatchObject({
+      code: "validation_failed",
+      fieldErrors: [{ path: "tenants.1", message: 'tenant "no_such_tenant" does not exist' }],
+    });
+    await expect(createUser(ADMIN, { email: `${uniq("x")}@b.test`, name: "X", role: "operator", tenants: [] })).rejects.toMatchObject({
+      fieldErrors: [{ path: "tenants", message: "lists at least one tenant (null means every tenant)" }],
+    });
+    expect(await db().user.count()).toBe(before);
+    const user = await createUser(ADMIN, { email: `${uniq("op")}@b.test`, name: "Op", role: "operator", password: "a fine long passphrase 8", tenants: [b, a] });
+    expect(user.tenants).toEqual([a, b].sort());
+    const moved = await updateUser(ADMIN, user.id, { tenants: [b] });
+    expect(moved.tenants).toEqual([b]);
+    const event = await db().auditEvent.findFirst({ where: { action: "user.change_tenants", targetId: user.id } });
+    expect(JSON.parse(event!.before!)).toMatchObject({ tenants: [a, b].sort() });
+    expect(JSON.parse(event!.after!)).toMatchObject({ tenants: [b] });
+    expect((await updateUser(ADMIN, user.id, { tenants: null })).tenants).toBeNull();
+    // Only admins over every tenant manage users.
+    const scoped = { ...ADMIN, tenants: [a] };
+    await expect(listUsers(scoped)).rejects.toMatchObject({ code: "forbidden", message: expect.stringMatching(/over every tenant/) });
   });
 
   it("only admins manage users", async () => {

@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { AppError, fieldError, notFound } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, isRole, type Actor } from "@/lib/auth/roles";
+import { isRole, type Actor, requirePlatformRole } from "@/lib/auth/roles";
 import { hashPassword, passwordProblem } from "@/lib/auth/password";
 import { hashSecretToken, newSecretToken } from "@/lib/auth/secret-token";
 import {
@@ -12,10 +12,11 @@ import {
   type UserView,
 } from "@/lib/auth/schemas";
 import { parseInput } from "@/lib/validation";
+import { scopeOf, tenantIdsOf, WITH_TENANTS } from "@/lib/auth/tenant-scope";
 import { providerFromUrl } from "@/lib/db/provider";
 import { isUniqueViolation } from "@/lib/db/errors";
 
-type UserRow = Prisma.UserGetPayload<object>;
+type UserRow = Prisma.UserGetPayload<{ include: typeof WITH_TENANTS }>;
 
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -26,6 +27,7 @@ export function toUserView(u: UserRow): UserView {
     name: u.name,
     role: isRole(u.role) ? u.role : "viewer",
     status: u.disabledAt ? "disabled" : u.passwordHash ? "active" : "invited",
+    tenants: scopeOf(u),
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
   };
@@ -33,26 +35,26 @@ export function toUserView(u: UserRow): UserView {
 
 function auditSummary(u: UserRow) {
   const v = toUserView(u);
-  return { email: v.email, name: v.name, role: v.role, status: v.status };
+  return { email: v.email, name: v.name, role: v.role, status: v.status, tenants: v.tenants };
 }
 
 /** Users, oldest first. Admins only: the list holds every account's email and role. */
 export async function listUsers(actor: Actor): Promise<UserView[]> {
-  requireRole(actor, "admin");
-  const rows = await db().user.findMany({ orderBy: { createdAt: "asc" }, take: 1000 });
+  requirePlatformRole(actor, "admin");
+  const rows = await db().user.findMany({ orderBy: { createdAt: "asc" }, take: 1000, include: WITH_TENANTS });
   return rows.map(toUserView);
 }
 
 /** A user by email (case-insensitive), or null. */
 export async function findUserByEmail(actor: Actor, email: string): Promise<UserView | null> {
-  requireRole(actor, "admin");
-  const row = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  requirePlatformRole(actor, "admin");
+  const row = await db().user.findUnique({ where: { email: email.trim().toLowerCase() }, include: WITH_TENANTS });
   return row ? toUserView(row) : null;
 }
 
 export async function getUser(actor: Actor, id: string): Promise<UserView> {
-  requireRole(actor, "admin");
-  const row = await db().user.findUnique({ where: { id } });
+  requirePlatformRole(actor, "admin");
+  const row = await db().user.findUnique({ where: { id }, include: WITH_TENANTS });
   if (!row) throw notFound(`user ${id}`);
   return toUserView(row);
 }
@@ -66,7 +68,7 @@ function inviteUrl(token: string): string {
  * answer carries a one-time invite link (valid 7 days) for the user to set it.
  */
 export async function createUser(actor: Actor, input: unknown): Promise<UserView & { inviteUrl?: string }> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const data = parseInput(createUserSchema, input);
   if (data.password) {
     const problem = passwordProblem(data.password, data.email);
@@ -81,6 +83,7 @@ export async function createUser(actor: Actor, input: unknown): Promise<UserView
   return db()
     .$transaction(async (tx) => {
       if (await tx.user.findUnique({ where: { email: data.email } })) throw duplicate();
+      const tenantIds = data.tenants ? await tenantIdsOf(tx, data.tenants) : [];
       const row = await tx.user.create({
         data: {
           email: data.email,
@@ -89,7 +92,10 @@ export async function createUser(actor: Actor, input: unknown): Promise<UserView
           passwordHash,
           inviteTokenHash: invite ? hashSecretToken(invite) : null,
           inviteExpiresAt: invite ? new Date(Date.now() + INVITE_TTL_MS) : null,
+          allTenants: data.tenants === null,
+          tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) },
         },
+        include: WITH_TENANTS,
       });
       await recordAudit(tx, actor, {
         action: invite ? "user.invite" : "user.create",
@@ -110,25 +116,34 @@ async function activeAdminsOtherThan(tx: Tx, userId: string): Promise<number> {
   if (providerFromUrl(env().databaseUrl) === "postgresql") {
     await tx.$queryRawUnsafe(`SELECT "id" FROM "User" WHERE "role" = 'admin' FOR UPDATE`);
   }
-  return tx.user.count({ where: { role: "admin", disabledAt: null, passwordHash: { not: null }, id: { not: userId } } });
+  return tx.user.count({ where: { role: "admin", allTenants: true, disabledAt: null, passwordHash: { not: null }, id: { not: userId } } });
 }
 
-/** Changes a user's name or role, or disables / re-enables the account. Never leaves no active admin. */
+/**
+ * Changes a user's name, role or tenants, or disables / re-enables the
+ * account. Never leaves no active admin over every tenant.
+ */
 export async function updateUser(actor: Actor, id: string, input: unknown): Promise<UserView> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const data = parseInput(updateUserSchema, input);
   return db().$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id } });
+    const before = await tx.user.findUnique({ where: { id }, include: WITH_TENANTS });
     if (!before) throw notFound(`user ${id}`);
     const losesAdmin =
       before.role === "admin" &&
+      before.allTenants &&
       !before.disabledAt &&
-      ((data.role !== undefined && data.role !== "admin") || data.disabled === true);
+      ((data.role !== undefined && data.role !== "admin") || data.disabled === true || (data.tenants !== undefined && data.tenants !== null));
     if (losesAdmin && (await activeAdminsOtherThan(tx, id)) === 0) {
       throw new AppError(
         "last_admin",
         `${before.email} is the last active admin; make another user admin first`,
-        [{ path: data.disabled ? "disabled" : "role", message: "the last active admin cannot be demoted or disabled" }],
+        [
+          {
+            path: data.disabled ? "disabled" : data.role !== undefined && data.role !== "admin" ? "role" : "tenants",
+            message: "the last active admin over every tenant cannot be demoted, disabled or limited to some tenants",
+          },
+        ],
       );
     }
     const row = await tx.user.update({
@@ -137,7 +152,14 @@ export async function updateUser(actor: Actor, id: string, input: unknown): Prom
         ...(data.name !== undefined ? { name: data.name } : {}),
         ...(data.role !== undefined ? { role: data.role } : {}),
         ...(data.disabled !== undefined ? { disabledAt: data.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
+        ...(data.tenants !== undefined
+          ? {
+              allTenants: data.tenants === null,
+              tenants: { deleteMany: {}, create: (data.tenants ? await tenantIdsOf(tx, data.tenants) : []).map((tenantId) => ({ tenantId })) },
+            }
+          : {}),
       },
+      include: WITH_TENANTS,
     });
     const action =
       data.disabled === true && !before.disabledAt
@@ -146,7 +168,9 @@ export async function updateUser(actor: Actor, id: string, input: unknown): Prom
           ? "user.enable"
           : data.role !== undefined && data.role !== before.role
             ? "user.change_role"
-            : "user.update";
+            : data.tenants !== undefined && JSON.stringify(data.tenants) !== JSON.stringify(scopeOf(before))
+              ? "user.change_tenants"
+              : "user.update";
     await recordAudit(tx, actor, { action, target: { type: "user", id }, before: auditSummary(before), after: auditSummary(row) });
     return toUserView(row);
   });
@@ -157,7 +181,7 @@ export async function updateUser(actor: Actor, id: string, input: unknown): Prom
  * expired invite). The current password keeps working until the link is used.
  */
 export async function createPasswordResetLink(actor: Actor, id: string): Promise<{ inviteUrl: string; expiresAt: string }> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const token = newSecretToken("inv_");
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   await db().$transaction(async (tx) => {
@@ -205,7 +229,7 @@ export async function acceptInvite(token: string, password: string, meta: { ip?:
 
 /** Sets a user's password directly (operator CLI). Ends the user's existing sessions. */
 export async function setUserPassword(actor: Actor, email: string, password: string): Promise<UserView> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const normalized = email.trim().toLowerCase();
   const problem = passwordProblem(password, normalized);
   if (problem) throw fieldError("password", problem);
@@ -216,6 +240,7 @@ export async function setUserPassword(actor: Actor, email: string, password: str
     const row = await tx.user.update({
       where: { id: user.id },
       data: { passwordHash, inviteTokenHash: null, inviteExpiresAt: null, passwordChangedAt: new Date() },
+      include: WITH_TENANTS,
     });
     await recordAudit(tx, actor, { action: "user.reset_password", target: { type: "user", id: user.id }, after: { email: normalized } });
     await tx.loginThrottle.deleteMany({ where: { key: `account:${normalized}` } });

@@ -3,7 +3,7 @@ import type { JWK } from "jose";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { jwkThumbprint } from "@/lib/crypto/thumbprints";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
@@ -105,7 +105,7 @@ function keysOf(jwks: string | null): Record<string, unknown>[] {
 
 /** Adds a key to a client's inline JWKS (private_key_jwt clients that do not publish a jwks_uri). */
 export async function addClientKey(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(addClientKeySchema, input);
   const key = await checkedKey(data);
   const client = await clientFor(slug, clientId);
@@ -126,7 +126,7 @@ export async function addClientKey(actor: Actor, slug: string, clientId: string,
 
 /** Removes a key from a client's inline JWKS; the last key stays (the client could no longer authenticate). */
 export async function removeClientKey(actor: Actor, slug: string, clientId: string, kid: string): Promise<void> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const client = await clientFor(slug, clientId);
   await db().$transaction(async (tx) => {
     const fresh = await tx.client.findUniqueOrThrow({ where: { id: client.id } });
@@ -146,7 +146,7 @@ export async function removeClientKey(actor: Actor, slug: string, clientId: stri
  * upstream is a 502 naming the fault; the keys held before keep verifying.
  */
 export async function refreshClientKeys(actor: Actor, slug: string, clientId: string) {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const client = await clientFor(slug, clientId);
   if (!client.jwksUri) throw new AppError("conflict", `client "${clientId}" has no jwks_uri: its keys are held here`);
   try {

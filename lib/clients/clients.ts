@@ -4,7 +4,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
 import { AppError, fieldError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { hashSecretToken } from "@/lib/auth/secret-token";
 import { parseInput } from "@/lib/validation";
 import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
@@ -81,7 +81,7 @@ function checkSigningAlgs(profile: string, values: Partial<Record<SigningAlgFiel
  * time-ordered), so a deep page costs the same as the first.
  */
 export async function listClients(actor: Actor, slug: string, query: unknown = {}): Promise<Page<ClientView>> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const q = parseInput(listClientsQuerySchema, query ?? {});
   const cursor = decodeCursor(q.cursor);
   const insensitive = providerFromUrl(env().databaseUrl) === "postgresql" ? { mode: "insensitive" as const } : {};
@@ -110,7 +110,7 @@ async function clientRow(slug: string, clientId: string): Promise<ClientRow> {
 }
 
 export async function getClient(actor: Actor, slug: string, clientId: string): Promise<ClientView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   return toClientView(await clientRow(slug, clientId));
 }
 
@@ -176,7 +176,7 @@ function updateData(row: ClientRow, profile: string, data: UpdateClientInput): P
  * the same rules as at creation.
  */
 export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateClientSchema, input ?? {});
   const tenant = await tenantOf(slug);
   const row = await clientRow(slug, clientId);
@@ -192,7 +192,7 @@ export async function updateClient(actor: Actor, slug: string, clientId: string,
 
 /** Deletes a client: it gets no more tokens and its registration (DCR) is gone. */
 export async function deleteClient(actor: Actor, slug: string, clientId: string): Promise<void> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const row = await clientRow(slug, clientId);
   await db().$transaction(async (tx) => {
     await tx.client.delete({ where: { id: row.id } });
@@ -205,7 +205,7 @@ export async function deleteClient(actor: Actor, slug: string, clientId: string)
  * only (stored as a hash); a private_key_jwt client authenticates with its keys.
  */
 export async function createClient(actor: Actor, slug: string, input: unknown): Promise<ClientView & { clientSecret?: string }> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(createClientSchema, input);
   const tenant = await tenantOf(slug);
   checkSigningAlgs(tenant.profile, data);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { validateRegistration } from "@/lib/dcr/validate-registration";
 
@@ -26,7 +26,7 @@ export type DcrTestResult = z.infer<typeof dcrTestResultSchema>;
  * registering anything or recording its jti.
  */
 export async function testRegistrationRequest(actor: Actor, slug: string, input: unknown): Promise<DcrTestResult> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const { requestJwt } = parseInput(dcrTestInputSchema, input);
   const tenant = await db().tenant.findUnique({ where: { slug }, select: { id: true, profile: true } });
   if (!tenant) throw notFound(`tenant "${slug}"`);

@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { seal, unsealToString } from "@/lib/crypto/seal";
@@ -68,14 +68,14 @@ async function directoryRow(slug: string, id: string): Promise<DirectoryRow> {
 const summary = (r: DirectoryRow) => ({ name: r.name, issuer: r.issuer, environment: r.environment, jwksUri: r.jwksUri, sandbox: r.sandboxKeySealed !== null, enabled: r.enabled });
 
 export async function listDirectories(actor: Actor, slug: string): Promise<DirectoryView[]> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const tenant = await tenantOf(slug);
   const rows = await db().directory.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" }, take: 200 });
   return rows.map(toDirectoryView);
 }
 
 export async function getDirectory(actor: Actor, slug: string, id: string): Promise<DirectoryView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   return toDirectoryView(await directoryRow(slug, id));
 }
 
@@ -85,7 +85,7 @@ export async function getDirectory(actor: Actor, slug: string, id: string): Prom
  * and keeps sealed, to issue test SSAs for this tenant.
  */
 export async function createDirectory(actor: Actor, slug: string, input: unknown): Promise<DirectoryView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(createDirectorySchema, input);
   const tenant = await tenantOf(slug);
   const id = randomUUID();
@@ -130,7 +130,7 @@ export async function createDirectory(actor: Actor, slug: string, input: unknown
 }
 
 export async function deleteDirectory(actor: Actor, slug: string, id: string): Promise<void> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const row = await directoryRow(slug, id);
   await db().$transaction(async (tx) => {
     await tx.directory.delete({ where: { id: row.id } });
@@ -140,7 +140,7 @@ export async function deleteDirectory(actor: Actor, slug: string, id: string): P
 
 /** Fetches the directory's keys now (the console's Test button); a failing upstream is a 502 naming the fault. */
 export async function refreshDirectoryKeys(actor: Actor, slug: string, id: string) {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const row = await directoryRow(slug, id);
   if (!row.jwksUri) return { keys: summarizeKeys((JSON.parse(row.jwks ?? '{"keys":[]}') as { keys: Record<string, unknown>[] }).keys), fetchedAt: null };
   try {
@@ -169,7 +169,7 @@ export function directoryKeys(row: DirectoryRow): (header: JWSHeaderParameters) 
  * end without the real directory. Audited; the SSA itself is public.
  */
 export async function issueSandboxSsa(actor: Actor, slug: string, id: string, input: unknown) {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(issueSsaSchema, input);
   const row = await directoryRow(slug, id);
   if (!row.sandboxKeySealed) throw new AppError("conflict", `directory "${row.name}" is not a sandbox directory: only the real directory issues its SSAs`);

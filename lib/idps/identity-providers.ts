@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
@@ -68,14 +68,14 @@ function nameTaken(name: string): AppError {
 }
 
 export async function listIdentityProviders(actor: Actor, slug: string): Promise<IdpView[]> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const tenant = await tenantOf(slug);
   const rows = await db().identityProvider.findMany({ where: { tenantId: tenant.id }, orderBy: { name: "asc" }, take: 1000 });
   return rows.map(toIdpView);
 }
 
 export async function getIdentityProvider(actor: Actor, slug: string, id: string): Promise<IdpView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   return toIdpView(await idpRow(slug, id));
 }
 
@@ -92,7 +92,7 @@ export async function idpRow(slug: string, id: string): Promise<IdpRow> {
  * (default: this tenant's token endpoint), and where its keys come from.
  */
 export async function createIdentityProvider(actor: Actor, slug: string, input: unknown): Promise<IdpView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(createIdpSchema, input);
   const tenant = await tenantOf(slug);
   const source = keySourceData(data)!;
@@ -126,7 +126,7 @@ export async function createIdentityProvider(actor: Actor, slug: string, input: 
 }
 
 export async function updateIdentityProvider(actor: Actor, slug: string, id: string, input: unknown): Promise<IdpView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateIdpSchema, input);
   const before = await idpRow(slug, id);
   const source = keySourceData(data);
@@ -158,7 +158,7 @@ export async function updateIdentityProvider(actor: Actor, slug: string, id: str
 }
 
 export async function deleteIdentityProvider(actor: Actor, slug: string, id: string): Promise<void> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const before = await idpRow(slug, id);
   await db().$transaction(async (tx) => {
     await tx.identityProvider.delete({ where: { id: before.id } });

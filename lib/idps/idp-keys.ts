@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { requireRole, type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
 import { fetchJwks } from "@/lib/jwks-fetch/fetch-jwks";
@@ -63,7 +63,7 @@ export function idpHealth(jwksUri: string | null): IdpHealthView | null {
  * keys held before keep serving.
  */
 export async function refreshIdentityProviderKeys(actor: Actor, slug: string, id: string) {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const idp = toIdpView(await idpRow(slug, id));
   if (idp.keySource !== "jwks_uri" || !idp.jwksUri) {
     return { keys: summarizeKeys(idp.jwks?.keys ?? []), fetchedAt: null, warnings: [], health: null };
@@ -92,7 +92,7 @@ export async function verifyJwtWithIdentityProvider(
   id: string,
   input: unknown,
 ): Promise<AssertionResult & { errors: string[] }> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const { jwt } = parseInput(verifyJwtSchema, input);
   const result = await verifyAssertion(jwt, toIdpView(await idpRow(slug, id)));
   return { ...result, errors: result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`) };

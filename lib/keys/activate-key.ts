@@ -1,7 +1,7 @@
 import { db, type Tx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { activateKeySchema } from "@/lib/keys/schemas";
 import { keyForUpdate, keySummary, toLifecycleKey, type SigningKeyRow } from "@/lib/keys/key-row";
@@ -19,7 +19,7 @@ import { policyOf } from "@/lib/rotation/policy";
  * A key whose certificate is expired or not yet valid never becomes active.
  */
 export async function activateSigningKey(actor: Actor, slug: string, kid: string, input: unknown = {}): Promise<SigningKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(activateKeySchema, input ?? {});
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);

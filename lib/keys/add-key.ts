@@ -2,7 +2,7 @@ import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { seal } from "@/lib/crypto/seal";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
@@ -120,7 +120,7 @@ export async function insertPreparedKey(
  * warnings), without storing anything: the console's preview.
  */
 export async function previewSigningKey(actor: Actor, slug: string, input: unknown): Promise<KeyPreview> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(addKeySchema, input);
   const tenant = await db().tenant.findUnique({ where: { slug } });
   if (!tenant) throw notFound(`tenant "${slug}"`);
@@ -136,7 +136,7 @@ export async function previewSigningKey(actor: Actor, slug: string, input: unkno
  * KEK before it reaches the database.
  */
 export async function addSigningKey(actor: Actor, slug: string, input: unknown, source?: "import"): Promise<SigningKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(addKeySchema, input);
   const profile = (await db().tenant.findUnique({ where: { slug }, select: { profile: true } }))?.profile;
   if (!profile) throw notFound(`tenant "${slug}"`);

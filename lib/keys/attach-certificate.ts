@@ -2,7 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { unsealToString } from "@/lib/crypto/seal";
 import { attachCertificate } from "@/lib/crypto/prepare-signing-key";
@@ -18,7 +18,7 @@ import { toKeyView } from "@/lib/keys/key-view";
  * gains x5c, x5t and x5t#S256.
  */
 export async function attachSigningKeyCertificate(actor: Actor, slug: string, kid: string, input: unknown): Promise<SigningKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(attachCertificateSchema, input);
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);

@@ -2,7 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { unsealToString } from "@/lib/crypto/seal";
 import { createCsr } from "@/lib/crypto/create-csr";
@@ -17,7 +17,7 @@ import { keyInputToAppError } from "@/lib/keys/add-key";
  * directory issue its certificate. The latest request is kept with the key.
  */
 export async function createSigningKeyCsr(actor: Actor, slug: string, kid: string, input: unknown): Promise<{ csrPem: string }> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(csrRequestSchema, input);
   return db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);

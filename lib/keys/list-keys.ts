@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { listKeysQuerySchema, type SigningKeyView } from "@/lib/keys/schemas";
 import { toKeyView } from "@/lib/keys/key-view";
@@ -17,7 +17,7 @@ async function tenantOf(slug: string): Promise<{ id: string; expiryWarningDays: 
 
 /** A tenant's signing keys, active first, then staged, retired, revoked, removed; newest first within a state. */
 export async function listSigningKeys(actor: Actor, slug: string, query: unknown = {}): Promise<SigningKeyView[]> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const q = parseInput(listKeysQuerySchema, query ?? {});
   const tenant = await tenantOf(slug);
   const rows: SigningKeyRow[] = await db().signingKey.findMany({
@@ -30,7 +30,7 @@ export async function listSigningKeys(actor: Actor, slug: string, query: unknown
 }
 
 export async function getSigningKey(actor: Actor, slug: string, kid: string): Promise<SigningKeyView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const tenant = await tenantOf(slug);
   const row = await db().signingKey.findUnique({ where: { tenantId_kid: { tenantId: tenant.id, kid } } });
   if (!row) throw notFound(`signing key "${kid}"`);
@@ -39,7 +39,7 @@ export async function getSigningKey(actor: Actor, slug: string, kid: string): Pr
 
 /** The key's public key as SPKI PEM and its certificate chain, for download. */
 export async function getSigningKeyPublicFiles(actor: Actor, slug: string, kid: string): Promise<{ publicKeyPem: string; certificateChainPem: string | null; csrPem: string | null }> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const row = await db().signingKey.findUnique({ where: { tenantId_kid: { tenantId: (await tenantOf(slug)).id, kid } } });
   if (!row) throw notFound(`signing key "${kid}"`);
   const publicKeyPem = createPublicKey({ key: JSON.parse(row.publicJwk) as JsonWebKey, format: "jwk" })

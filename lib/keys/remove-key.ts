@@ -1,6 +1,6 @@
 import { db, type Tx } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { keyForUpdate, keySummary, stateConflict, toLifecycleKey, type SigningKeyRow } from "@/lib/keys/key-row";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
 import { toKeyView } from "@/lib/keys/key-view";
@@ -13,7 +13,7 @@ import { removalRefusal } from "@/lib/rotation/lifecycle";
  * removed, nor a retired key that signed before its retention has passed.
  */
 export async function removeSigningKey(actor: Actor, slug: string, kid: string): Promise<SigningKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { keyForUpdate, keySummary, stateConflict, toLifecycleKey } from "@/lib/keys/key-row";
 import { retireRefusal } from "@/lib/rotation/lifecycle";
 import { bumpPublishVersion, publishNow, tenantForUpdate } from "@/lib/keys/tenant-scope";
@@ -14,7 +14,7 @@ import type { SigningKeyView } from "@/lib/keys/schemas";
  * retires it.
  */
 export async function retireSigningKey(actor: Actor, slug: string, kid: string): Promise<SigningKeyView> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);

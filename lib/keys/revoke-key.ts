@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { revokeKeySchema, type SigningKeyView } from "@/lib/keys/schemas";
 import { keyForUpdate, keySummary, stateConflict, toLifecycleKey } from "@/lib/keys/key-row";
@@ -24,7 +24,7 @@ export interface RevokeResult extends SigningKeyView {
  * (forced, with the revocation's reason) or a key generated for the occasion.
  */
 export async function revokeSigningKey(actor: Actor, slug: string, kid: string, input: unknown): Promise<RevokeResult> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(revokeKeySchema, input);
   const tenantRow = await db().tenant.findUnique({ where: { slug } });
   if (!tenantRow) throw notFound(`tenant "${slug}"`);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
@@ -101,7 +101,7 @@ export function toPolicyView(t: TenantRow): RotationPolicyView {
 }
 
 export async function getRotationPolicy(actor: Actor, slug: string): Promise<RotationPolicyView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const row = await db().tenant.findUnique({ where: { slug } });
   if (!row) throw notFound(`tenant "${slug}"`);
   return toPolicyView(row);
@@ -113,7 +113,7 @@ export async function getRotationPolicy(actor: Actor, slug: string): Promise<Rot
  * an algorithm the profile allows, one interval form.
  */
 export async function updateRotationPolicy(actor: Actor, slug: string, input: unknown): Promise<RotationPolicyView> {
-  requireRole(actor, "admin");
+  requireTenantRole(actor, "admin", slug);
   const data = parseInput(rotationPolicyInputSchema, input ?? {});
   if (data.rotationIntervalDays !== undefined && data.rotationIntervalSeconds !== undefined) {
     const fromDays = data.rotationIntervalDays === null ? null : Math.round(data.rotationIntervalDays * DAY);

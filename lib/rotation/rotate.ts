@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { SIGNING_ALG_VALUES } from "@/lib/keys/schemas";
 import { insertPreparedKey, prepare } from "@/lib/keys/add-key";
@@ -45,7 +45,7 @@ export type RotationResult = z.infer<typeof rotationResultSchema>;
  * scope at a time: a second one while a key is on its way is refused (409).
  */
 export async function rotateNow(actor: Actor, slug: string, input: unknown = {}): Promise<RotationResult> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(rotateInputSchema, input ?? {});
   const tenantRow = await db().tenant.findUnique({ where: { slug } });
   if (!tenantRow) throw notFound(`tenant "${slug}"`);

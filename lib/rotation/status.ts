@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { toLifecycleKey } from "@/lib/keys/key-row";
 import { env } from "@/lib/env";
 import {
@@ -100,7 +100,7 @@ const toEvent = (e: PlannedEvent) => ({ at: e.at.toISOString(), kind: e.kind, ki
 
 /** Everything the keys page's timeline and the dashboard show about a tenant's rotation. */
 export async function getRotationStatus(actor: Actor, slug: string, now = new Date()): Promise<RotationStatus> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const tenant = await db().tenant.findUnique({ where: { slug } });
   if (!tenant) throw notFound(`tenant "${slug}"`);
   const policy = policyOf(tenant);

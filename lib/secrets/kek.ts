@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { kekId, seal, unsealToString, reseal, SealError } from "@/lib/crypto/seal";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requirePlatformRole } from "@/lib/auth/roles";
 import { KEK_CANARY_AAD, KEK_CANARY_KEY, SEALED_FIELDS } from "@/lib/secrets/sealed-fields";
 
 const CANARY_TEXT = "keyward-kek-canary";
@@ -33,7 +33,7 @@ export async function checkKek(kek: Buffer): Promise<"sealed-canary" | "ok"> {
  * values move to the new KEK or none does. Returns how many values moved.
  */
 export async function resealAll(actor: Actor, oldKek: Buffer, newKek: Buffer): Promise<{ resealed: number; fields: Record<string, number> }> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const fields: Record<string, number> = {};
   let resealed = 0;
   await db().$transaction(

@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { onlyPublicMembers } from "@/lib/crypto/jwk-members";
 import { CONFIG_FORMAT, type TenantConfig } from "@/lib/tenants/config-schema";
 import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
@@ -11,7 +11,7 @@ import type { SigningKeyView } from "@/lib/keys/schemas";
  * keys by kid and public JWK, and which key signs. Never private material.
  */
 export async function exportTenantConfig(actor: Actor, slug: string): Promise<TenantConfig> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const tenant = await db().tenant.findUnique({ where: { slug }, include: { signingKeys: { orderBy: { createdAt: "asc" } } } });
   if (!tenant) throw notFound(`tenant "${slug}"`);
   const live = tenant.signingKeys.filter((k) => k.state !== "removed" && k.state !== "revoked");

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db";
 import { AppError, notFound, type FieldError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
 import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
@@ -33,7 +33,7 @@ export async function importTenantConfig(
   input: unknown,
   options: { dryRun?: boolean } = {},
 ): Promise<{ applied: boolean; changes: ConfigChange[] }> {
-  requireRole(actor, "operator");
+  requireTenantRole(actor, "operator", slug);
   const data = parseInput(tenantConfigImportSchema, input);
   const tenant = await db().tenant.findUnique({ where: { slug }, include: { signingKeys: true } });
   if (!tenant) throw notFound(`tenant "${slug}"`);

@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { requireRole, type Actor, requireTenantRole, requirePlatformRole } from "@/lib/auth/roles";
 import { invalidateTenant } from "@/lib/protocol/published-state";
 import { parseInput } from "@/lib/validation";
 import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
@@ -34,21 +34,22 @@ export function toTenantView(t: TenantRow): TenantView {
 
 const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile, jwksMaxAgeSeconds: t.jwksMaxAgeSeconds });
 
+/** The tenants the actor may act in (every tenant for an actor not limited to some). */
 export async function listTenants(actor: Actor): Promise<TenantView[]> {
   requireRole(actor, "viewer");
-  const rows = await db().tenant.findMany({ orderBy: { slug: "asc" }, take: 1000 });
+  const rows = await db().tenant.findMany({ where: actor.tenants ? { slug: { in: [...actor.tenants] } } : {}, orderBy: { slug: "asc" }, take: 1000 });
   return rows.map(toTenantView);
 }
 
 export async function getTenant(actor: Actor, slug: string): Promise<TenantView> {
-  requireRole(actor, "viewer");
+  requireTenantRole(actor, "viewer", slug);
   const row = await db().tenant.findUnique({ where: { slug } });
   if (!row) throw notFound(`tenant "${slug}"`);
   return toTenantView(row);
 }
 
 export async function createTenant(actor: Actor, input: unknown): Promise<TenantView> {
-  requireRole(actor, "admin");
+  requirePlatformRole(actor, "admin");
   const data = parseInput(createTenantSchema, input);
   const view = await db().$transaction(async (tx) => {
     if (await tx.tenant.findUnique({ where: { slug: data.slug } })) {
@@ -66,7 +67,7 @@ export async function createTenant(actor: Actor, input: unknown): Promise<Tenant
 
 /** Edits a tenant's name or profile. The slug is fixed: it is part of the issuer every relying party knows. */
 export async function updateTenant(actor: Actor, slug: string, input: unknown): Promise<TenantView> {
-  requireRole(actor, "admin");
+  requireTenantRole(actor, "admin", slug);
   const data = parseInput(updateTenantSchema, input);
   const view = await db().$transaction(async (tx) => {
     const before = await tx.tenant.findUnique({ where: { slug } });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/session";
-import { hasRole } from "@/lib/auth/roles";
+import { hasPlatformRole } from "@/lib/auth/roles";
 import { listTenants } from "@/lib/tenants/tenants";
 import { CreateTenantForm } from "@/components/tenants/create-tenant-form";
 import { TenantTable } from "@/components/tenants/tenant-table";
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Tenants" };
 export default async function TenantsPage() {
   const actor = await requirePageActor();
   const tenants = await listTenants(actor);
-  const isAdmin = hasRole(actor.role, "admin");
+  const isAdmin = hasPlatformRole(actor, "admin");
   return (
     <>
       <PageHeader title="Tenants" description="Each tenant is one authorization server, with its own issuer URL, signing keys and clients." />

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
+import { formObject, runAction, scopeFromForm, type ActionResult } from "@/lib/actions/action-result";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { fieldError } from "@/lib/errors";
 
@@ -21,7 +21,7 @@ export async function createTokenAction(_prev: ActionResult<CreatedTokenData>, f
   return runAction(async (actor) => {
     // The name goes in even when empty, so the schema answers "is required" rather than "expected string".
     const { expiresAt, ...rest } = formObject(form, ["role", "expiresAt"]);
-    const input = { name: String(form.get("name") ?? ""), ...rest, ...(expiresAt ? { expiresAt: endOfDayUtc(expiresAt) } : {}) };
+    const input = { name: String(form.get("name") ?? ""), ...rest, ...(expiresAt ? { expiresAt: endOfDayUtc(expiresAt) } : {}), tenants: scopeFromForm(form) };
     const created = await createApiToken(actor, input);
     revalidatePath(PAGE);
     return { message: `Created token ${created.name}`, data: { name: created.name, token: created.token } };

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requirePageActor } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { unlessForbidden } from "@/lib/errors";
+import { listTenants } from "@/lib/tenants/tenants";
 import { RoleRequired } from "@/components/auth/role-required";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { CreateTokenForm } from "@/components/tokens/create-token-form";
@@ -19,16 +20,17 @@ export default async function TokensPage() {
     return (
       <>
         <PageHeader title="API tokens" description={DESCRIPTION} />
-        <RoleRequired role="admin" current={actor.role} what="see and manage API tokens" />
+        <RoleRequired role="admin" current={actor.role} what="see and manage API tokens" scopedTo={actor.tenants} />
       </>
     );
   }
+  const tenantSlugs = (await listTenants(actor)).map((t) => t.slug);
   return (
     <>
       <PageHeader title="API tokens" description={DESCRIPTION} />
       <div className="space-y-8">
         <Card title="New token">
-          <CreateTokenForm />
+          <CreateTokenForm tenants={tenantSlugs} />
         </Card>
         <section aria-labelledby="tokens-heading">
           <h2 id="tokens-heading" className="mb-3 text-lg font-semibold">

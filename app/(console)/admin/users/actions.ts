@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
+import { formObject, runAction, scopeFromForm, type ActionResult } from "@/lib/actions/action-result";
 import { createPasswordResetLink, createUser, updateUser } from "@/lib/auth/users";
 
 const PAGE = "/admin/users";
@@ -18,7 +18,7 @@ export async function createUserAction(_prev: ActionResult<CreatedUserData>, for
     // Required fields go in even when empty, so the schema answers with its own words
     // ("is required") rather than "expected string"; an empty password means "invite".
     const required = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
-    const user = await createUser(actor, { ...required, ...formObject(form, ["role", "password"]) });
+    const user = await createUser(actor, { ...required, ...formObject(form, ["role", "password"]), tenants: scopeFromForm(form) });
     revalidatePath(PAGE);
     return {
       message: user.inviteUrl ? `Invited ${user.email}` : `Created ${user.email}`,
@@ -32,6 +32,15 @@ export async function changeRoleAction(_prev: ActionResult, form: FormData): Pro
     const user = await updateUser(actor, userId(form), formObject(form, ["role"]));
     revalidatePath(PAGE);
     return { message: `${user.email} is now ${user.role}` };
+  });
+}
+
+/** Sets the tenants a user acts in: every tenant, or the ones ticked. */
+export async function changeTenantsAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async (actor) => {
+    const user = await updateUser(actor, userId(form), { tenants: scopeFromForm(form) });
+    revalidatePath(PAGE);
+    return { message: `${user.email} now acts in ${user.tenants === null ? "every tenant" : user.tenants.join(", ")}` };
   });
 }
 

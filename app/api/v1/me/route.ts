@@ -8,4 +8,5 @@ export const GET = handler(contract.me, async ({ actor }) => ({
   id: actor.id ?? null,
   label: actor.label,
   role: actor.role,
+  tenants: actor.tenants ? [...actor.tenants] : null,
 }));
