@@ -22,7 +22,7 @@ export function TokensTable({ tokens }: { tokens: ApiTokenView[] }) {
           <Td>
             <RoleBadge role={t.role} />
           </Td>
-          <Td className="whitespace-normal" data-testid="token-tenants">
+          <Td className="whitespace-normal" testId="token-tenants">
             <TenantScopeText tenants={t.tenants} />
           </Td>
           <Td>

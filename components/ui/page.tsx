@@ -56,10 +56,14 @@ export function Table({ caption, head, children }: { caption: string; head: stri
   );
 }
 
-export function Td({ children, className = "" }: { children: ReactNode; className?: string }) {
+export function Td({ children, className = "", testId }: { children: ReactNode; className?: string; testId?: string }) {
   // A caller's whitespace class replaces the default instead of losing to it.
   const wrap = /\bwhitespace-/.test(className) ? "" : "whitespace-nowrap";
-  return <td className={`${wrap} px-4 py-2.5 align-top text-slate-800 ${className}`}>{children}</td>;
+  return (
+    <td className={`${wrap} px-4 py-2.5 align-top text-slate-800 ${className}`} data-testid={testId}>
+      {children}
+    </td>
+  );
 }
 
 /** A time in UTC, machine-readable, with the full timestamp on hover. */

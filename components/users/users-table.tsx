@@ -24,7 +24,7 @@ export function UsersTable({ users, currentUserId, tenants }: { users: UserView[
           <Td>
             <RoleBadge role={u.role} />
           </Td>
-          <Td className="whitespace-normal" data-testid="user-tenants">
+          <Td className="whitespace-normal" testId="user-tenants">
             <TenantScopeText tenants={u.tenants} />
           </Td>
           <Td>

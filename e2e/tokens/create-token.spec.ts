@@ -6,10 +6,10 @@ function tokenRow(page: Page, name: string) {
 }
 
 // Columns of the tokens table: Name, Role, Prefix, Created by, Created, Expires, Last used, Status, Actions.
-const PREFIX = 2;
-const EXPIRES = 5;
-const LAST_USED = 6;
-const STATUS = 7;
+const PREFIX = 3;
+const EXPIRES = 6;
+const LAST_USED = 7;
+const STATUS = 8;
 
 async function createToken(page: Page, token: { name: string; role: string; expiresOn?: string }) {
   const form = page.getByRole("form", { name: "New token" });

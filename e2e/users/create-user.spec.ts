@@ -6,9 +6,9 @@ function userRow(page: Page, email: string) {
   return page.locator(`[data-testid="user-row"][data-email="${email}"]`);
 }
 
-// Columns of the users table: Email, Name, Role, Status, Last sign-in, Created, Actions.
+// Columns of the users table: Email, Name, Role, Tenants, Status, Last sign-in, Created, Actions.
 const ROLE = 2;
-const STATUS = 3;
+const STATUS = 4;
 
 async function fillNewUser(page: Page, user: { email: string; name: string; role: string; password?: string }) {
   const form = page.getByRole("form", { name: "New user" });
