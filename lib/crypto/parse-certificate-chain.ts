@@ -14,6 +14,7 @@ import { webcrypto } from "node:crypto";
 import { formatDistinguishedName } from "./distinguished-name";
 import { KeyInputError, type KeyInputField } from "./key-input-error";
 import { encodePemBlock, noPemBlockError, splitPemBlocks } from "./pem-blocks";
+import { certificateProfileProblem } from "./certificate-profile";
 
 /** A certificate chain, leaf first. */
 export interface CertificateChain {
@@ -145,6 +146,10 @@ function parseEntry(der: Buffer, line: number, field: KeyInputField): Entry {
       `${field}: the CERTIFICATE block at line ${line} is not a valid X.509 certificate`,
       field,
     );
+  }
+  const problem = certificateProfileProblem(der);
+  if (problem) {
+    throw new KeyInputError("certificate_refused", `${field}: the certificate at line ${line} ${problem}`, field);
   }
   const subjectDer = Buffer.from(cert.subjectName.toArrayBuffer());
   const issuerDer = Buffer.from(cert.issuerName.toArrayBuffer());

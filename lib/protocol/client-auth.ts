@@ -1,4 +1,5 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JWSHeaderParameters } from "jose";
+import { createLocalJWKSet, jwtVerify, type JWSHeaderParameters } from "jose";
+import { decodeCompactJws, JwsFormatError, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
 import { db } from "@/lib/db";
 import { hashSecretToken, sameSecret } from "@/lib/auth/secret-token";
 import type { ClientRow } from "@/lib/clients/clients";
@@ -96,12 +97,15 @@ export async function authenticateClient(
     if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
       throw invalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
     }
-    let claimed: string | undefined;
+    let decoded;
     try {
-      claimed = decodeJwt(assertion).iss;
-    } catch {
-      throw invalidClient("client_assertion is not a JWT");
+      decoded = decodeCompactJws(assertion);
+    } catch (error) {
+      throw invalidClient(`client_assertion is not a signed JWT: ${error instanceof JwsFormatError ? error.message : "it cannot be decoded"}`);
     }
+    const headerProblem = untrustedHeaderProblem(decoded.header);
+    if (headerProblem) throw invalidClient(`client_assertion refused: ${headerProblem}`);
+    const claimed = typeof decoded.payload.iss === "string" && decoded.payload.iss !== "" ? decoded.payload.iss : undefined;
     if (!claimed) throw invalidClient("client_assertion has no iss (it must be the client id)");
     const client = await clientOf(tenant.id, claimed);
     if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw invalidClient(`client "${claimed}" authenticates with ${client.tokenEndpointAuthMethod}`);

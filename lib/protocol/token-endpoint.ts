@@ -64,7 +64,7 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
     const tenant = await publishedTenant(slug);
     if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
-      throw new OAuthError(400, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
+      throw new OAuthError(415, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
     }
     const params = parseTokenForm(body);
     const issuer = `${env().publicUrl}/${slug}`;
