@@ -35,6 +35,18 @@ const MAX_SERIAL_OCTETS = 20;
 const MAX_VALIDITY_YEARS = 50;
 const YEAR_MS = 365.25 * 86_400_000;
 
+/** The length a DER element says it has (tag, length and contents), or -1 when it cannot say. */
+function encodedLength(der: Uint8Array): number {
+  if (der.length < 2) return -1;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first;
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 4 || der.length < 2 + octets) return -1;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i]!;
+  return 2 + octets + length;
+}
+
 /**
  * Why a DER certificate breaks RFC 5280 in a way that matters, or null: not
  * version 3, a serial that is negative, zero or longer than 20 octets, a
@@ -47,6 +59,8 @@ const YEAR_MS = 365.25 * 86_400_000;
  * certificateProfileProblem(der); // "has a negative serial number (RFC 5280 §4.1.2.2 requires a positive one)"
  */
 export function certificateProfileProblem(der: Uint8Array): string | null {
+  const trailing = der.length - encodedLength(der);
+  if (trailing !== 0) return trailing > 0 ? `has ${trailing} bytes after its end (DER allows none)` : "is cut short (its DER is shorter than it says)";
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(der, Certificate);

@@ -158,7 +158,7 @@ describe("the token endpoint", () => {
     const form = async (jwt: Promise<string>) => ({ grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: await jwt });
     const refused = await post(s.tokenUrl, await form(assertion("ES256", "ec", ec.privateKey)));
     expect(refused.status).toBe(401);
-    expect(refused.body).toMatchObject({ error: "invalid_client", error_description: expect.stringMatching(/"alg" \(Algorithm\) Header Parameter value not allowed/) });
+    expect(refused.body).toMatchObject({ error: "invalid_client", error_description: 'client_assertion refused: alg "ES256" is not allowed (PS256)' });
     expect((await post(s.tokenUrl, await form(assertion("PS256", "rsa", rsa.privateKey)))).status).toBe(200);
   });
 
