@@ -7,6 +7,8 @@ import { dcrRulesOf, type DcrRules } from "@/lib/tenants/profiles";
 import { grantResponseProblem, SIGNING_ALG_FIELDS, signingAlgProblems } from "@/lib/clients/client-metadata";
 import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
 import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { inlineJwks } from "@/lib/idps/key-sources";
 
 /**
  * The checks of an Open Banking style registration request (RFC 7591 with a
@@ -128,6 +130,17 @@ function headerProblems(header: JWSHeaderParameters, rules: DcrRules): string | 
   if (typeof header.alg !== "string" || header.alg === "none") return `alg "${String(header.alg)}" is not allowed: the JWT must be signed with ${rules.algs.join(" or ")}`;
   if (!rules.algs.includes(header.alg)) return `alg ${header.alg} is not allowed by this tenant's profile (${rules.algs.join(", ")})`;
   return untrustedHeaderProblem(header);
+}
+
+/** Why inline keys are refused (a private member, a symmetric key, a malformed key …), whether or not they would be used. */
+function inlineJwksProblem(jwks: { keys: Record<string, unknown>[] }): string | null {
+  try {
+    inlineJwks(jwks, "the client's");
+    return null;
+  } catch (error) {
+    if (isAppError(error)) return error.message;
+    throw error;
+  }
 }
 
 /** Why Keyward may not fetch keys from a jwks_uri (loopback, private, metadata address, bad scheme …), or null. */
@@ -357,7 +370,7 @@ export async function validateRegistration(
         : req.jwks !== undefined && req.jwks_uri !== undefined
           ? "give jwks or jwks_uri, not both (RFC 7591 §2)"
           : req.jwks !== undefined
-            ? jwksShapeProblem("jwks", req.jwks)
+            ? (jwksShapeProblem("jwks", req.jwks) ?? inlineJwksProblem(req.jwks as { keys: Record<string, unknown>[] }))
             : req.jwks_uri !== undefined
               ? (stringProblem("jwks_uri", req.jwks_uri, MAX.uri) ?? outboundProblem(String(req.jwks_uri)))
               : null;
