@@ -66,7 +66,8 @@ export function certificatesJwks(certificatePem: string): { keys: Record<string,
       try {
         members = { ...publicKeyJwk(cert.publicKey) };
       } catch {
-        throw problem("certificatePem", `the certificate at line ${block.line} holds a ${cert.publicKey.asymmetricKeyType ?? "unknown"} key, which cannot verify signatures here`);
+        // Reading the key again here would throw again: name it from the certificate's algorithm, not the key.
+        throw problem("certificatePem", `the certificate at line ${block.line} holds a key that cannot be read or cannot verify signatures here`);
       }
       const keyProblem = publicJwkProblem(members, "its");
       if (keyProblem) throw problem("certificatePem", `the certificate at line ${block.line}: its key ${keyProblem.message}`);
