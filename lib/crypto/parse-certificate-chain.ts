@@ -134,12 +134,23 @@ export async function parseCertificateChain(
 
 function parseEntry(der: Buffer, line: number, field: KeyInputField): Entry {
   let cert: X509Certificate;
+  let subjectDer: Buffer<ArrayBuffer>;
+  let issuerDer: Buffer<ArrayBuffer>;
+  let subject: string;
+  let issuer: string;
+  let isCa: boolean;
   try {
     cert = new X509Certificate(new Uint8Array(der));
     // Touch the fields we rely on so that a structurally odd certificate
-    // fails here, with its line, rather than later.
+    // fails here, with its line, rather than later (a name whose string
+    // type does not fit its characters fails only when re-encoded).
     void cert.notAfter;
     void cert.publicKey;
+    subjectDer = Buffer.from(cert.subjectName.toArrayBuffer());
+    issuerDer = Buffer.from(cert.issuerName.toArrayBuffer());
+    subject = formatDistinguishedName(subjectDer);
+    issuer = formatDistinguishedName(issuerDer);
+    isCa = cert.getExtension(BasicConstraintsExtension)?.ca ?? false;
   } catch {
     throw new KeyInputError(
       "not_a_certificate",
@@ -151,17 +162,15 @@ function parseEntry(der: Buffer, line: number, field: KeyInputField): Entry {
   if (problem) {
     throw new KeyInputError("certificate_refused", `${field}: the certificate at line ${line} ${problem}`, field);
   }
-  const subjectDer = Buffer.from(cert.subjectName.toArrayBuffer());
-  const issuerDer = Buffer.from(cert.issuerName.toArrayBuffer());
   return {
     der,
     cert,
     line,
     subjectDer,
     issuerDer,
-    subject: formatDistinguishedName(subjectDer),
-    issuer: formatDistinguishedName(issuerDer),
-    isCa: cert.getExtension(BasicConstraintsExtension)?.ca ?? false,
+    subject,
+    issuer,
+    isCa,
   };
 }
 
