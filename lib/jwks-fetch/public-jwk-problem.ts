@@ -50,7 +50,7 @@ export function publicJwkProblem(jwk: Record<string, unknown>, owner: string): {
     return { member: "crv", message: `crv ${JSON.stringify(jwk.crv ?? null)} is not a signature curve for ${kty} (${(SIGNATURE_CURVES[kty] ?? []).join(", ")})` };
   }
   if (alg !== undefined && (!isPublicKeyJwsAlg(alg) || !keyFitsAlg(jwk, alg))) {
-    return { member: "alg", message: `alg ${JSON.stringify(alg)} is not a public-key signature algorithm for this ${kty} key` };
+    return { member: "alg", message: `alg ${JSON.stringify(alg)} is not a signature algorithm for this ${kty} key` };
   }
   let key: KeyObject;
   try {

@@ -165,7 +165,7 @@ describe("the token endpoint", () => {
   it("refuses malformed requests with invalid_request", async () => {
     const s = await setup();
     const json = await fetch(s.tokenUrl, { method: "POST", headers: { "content-type": "application/json", authorization: s.basic }, body: "{}" });
-    expect(json.status).toBe(400);
+    expect(json.status).toBe(415);
     expect(((await json.json()) as { error_description: string }).error_description).toMatch(/application\/x-www-form-urlencoded/);
     const repeated = await fetch(s.tokenUrl, {
       method: "POST",
