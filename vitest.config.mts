@@ -29,6 +29,7 @@ export default defineConfig({
             "components/**/*.test.{ts,tsx}",
             "cli/**/*.test.ts",
             "scripts/**/*.test.{ts,mts}",
+            "tests/hostile/**/*.test.ts",
           ],
           exclude: [...configDefaults.exclude, "**/*.int.test.ts", "**/*.mi.test.ts"],
         },
@@ -38,7 +39,7 @@ export default defineConfig({
         test: {
           name: "integration",
           environment: "node",
-          include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts", "tests/integration/**/*.int.test.ts"],
+          include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts", "tests/integration/**/*.int.test.ts", "tests/hostile/**/*.int.test.ts"],
           exclude: [...configDefaults.exclude, "**/*.mi.test.ts"],
           // One database shared by every file: run files one at a time.
           fileParallelism: false,

@@ -10,6 +10,8 @@
 //   node scripts/test.mjs --skip=e2e           # everything but ...
 //   KEYWARD_TEST_SKIP_E2E=1 node scripts/test.mjs
 //   node scripts/test.mjs --no-setup           # skip step 0 (install/generate)
+//   KEYWARD_LONG_TESTS=1 node scripts/test.mjs # the fuzzers' long budget (CI sets it);
+//                                              # the environment reaches every runner
 //
 // Runner names: typecheck, lint, unit, integration-sqlite, integration-postgres,
 // e2e, multi-instance (groups: integration = both integration runners; aliases:
@@ -27,6 +29,8 @@ import { ensureChromium, ensureNodeModules, ensurePostgresBinaries, REPO_ROOT } 
 import { startThrowawayPostgres, TEST_DATABASE } from "./lib/postgres.mjs";
 
 const MINUTE = 60_000;
+// The integration project includes the hostile-input corpus and its fuzzers.
+const INTEGRATION_MINUTES = 15;
 const KILL_GRACE_MS = 10_000;
 
 const RUNNERS = ["typecheck", "lint", "unit", "integration-sqlite", "integration-postgres", "e2e", "multi-instance"];
@@ -333,7 +337,7 @@ const STEPS = {
       try {
         const env = { DATABASE_URL: `file:${path.join(tmp.dir, "it.db")}`, KEYWARD_TEST_DB: "sqlite" };
         process.stdout.write(`[test] DATABASE_URL=${env.DATABASE_URL} KEYWARD_TEST_DB=sqlite\n`);
-        return await vitestRunner("integration", env, reportDir);
+        return await vitestRunner("integration", env, reportDir, INTEGRATION_MINUTES);
       } finally {
         tmp.remove();
       }
@@ -355,7 +359,7 @@ const STEPS = {
       try {
         const env = { DATABASE_URL: pg.url(TEST_DATABASE), KEYWARD_TEST_DB: "postgresql" };
         process.stdout.write(`[test] DATABASE_URL=${env.DATABASE_URL} KEYWARD_TEST_DB=postgresql\n`);
-        return await vitestRunner("integration", env, reportDir);
+        return await vitestRunner("integration", env, reportDir, INTEGRATION_MINUTES);
       } finally {
         cleanups.delete(stop);
         await pg.stop();

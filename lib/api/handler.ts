@@ -6,10 +6,13 @@ import { sessionActor } from "@/lib/auth/session";
 import { canAccessTenant, requireRole, type Actor } from "@/lib/auth/roles";
 import { clientMetaFromHeaders, type RequestMeta } from "@/lib/request-meta";
 import { parseInput } from "@/lib/validation";
+import { parseStrictJson, StrictJsonError } from "@/lib/strict-json";
 import { problemBody, problemResponse } from "@/lib/api/problem";
 import type { RouteSpec } from "@/lib/api/contract";
 
 const MAX_BODY_BYTES = 1_000_000;
+// application/json or a +json type, with parameters (charset) only after a ";".
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -59,17 +62,19 @@ async function readJsonBody(request: Request): Promise<unknown> {
   if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = await request.text();
   if (text.length === 0) return {};
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+  if (!JSON_TYPE.test(type)) {
     throw new AppError("unsupported_media_type", `the request body must be application/json; got ${type || "no Content-Type"}`);
   }
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   try {
-    return JSON.parse(text) as unknown;
+    // Duplicate members and deep nesting are refused, not resolved silently
+    // (the last one winning) or left to blow the stack later.
+    return parseStrictJson(text);
   } catch (error) {
-    // V8's message quotes the start of the body, which may be a secret pasted
-    // by mistake: say where, not what.
-    const at = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new AppError("validation_failed", `the request body is not valid JSON${at ? ` (error at position ${at})` : ""}`);
+    if (!(error instanceof StrictJsonError)) throw error;
+    // The message never quotes the body, which may be a secret pasted by mistake.
+    if (error.code === "invalid_json") throw new AppError("validation_failed", `the request body is ${error.message}`);
+    throw new AppError("validation_failed", `the request body is refused: ${error.message}`, [{ path: error.path || "(body)", message: error.message }]);
   }
 }
 

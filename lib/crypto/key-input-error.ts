@@ -23,6 +23,7 @@ export type KeyInputErrorCode =
   | "bad_base64"
   | "wrong_block_type"
   | "not_a_certificate"
+  | "certificate_refused"
   | "too_many_certificates"
   | "not_a_private_key"
   | "multiple_private_keys"

@@ -14,6 +14,7 @@ import { webcrypto } from "node:crypto";
 import { formatDistinguishedName } from "./distinguished-name";
 import { KeyInputError, type KeyInputField } from "./key-input-error";
 import { encodePemBlock, noPemBlockError, splitPemBlocks } from "./pem-blocks";
+import { certificateProfileProblem } from "./certificate-profile";
 
 /** A certificate chain, leaf first. */
 export interface CertificateChain {
@@ -133,12 +134,23 @@ export async function parseCertificateChain(
 
 function parseEntry(der: Buffer, line: number, field: KeyInputField): Entry {
   let cert: X509Certificate;
+  let subjectDer: Buffer<ArrayBuffer>;
+  let issuerDer: Buffer<ArrayBuffer>;
+  let subject: string;
+  let issuer: string;
+  let isCa: boolean;
   try {
     cert = new X509Certificate(new Uint8Array(der));
     // Touch the fields we rely on so that a structurally odd certificate
-    // fails here, with its line, rather than later.
+    // fails here, with its line, rather than later (a name whose string
+    // type does not fit its characters fails only when re-encoded).
     void cert.notAfter;
     void cert.publicKey;
+    subjectDer = Buffer.from(cert.subjectName.toArrayBuffer());
+    issuerDer = Buffer.from(cert.issuerName.toArrayBuffer());
+    subject = formatDistinguishedName(subjectDer);
+    issuer = formatDistinguishedName(issuerDer);
+    isCa = cert.getExtension(BasicConstraintsExtension)?.ca ?? false;
   } catch {
     throw new KeyInputError(
       "not_a_certificate",
@@ -146,17 +158,19 @@ function parseEntry(der: Buffer, line: number, field: KeyInputField): Entry {
       field,
     );
   }
-  const subjectDer = Buffer.from(cert.subjectName.toArrayBuffer());
-  const issuerDer = Buffer.from(cert.issuerName.toArrayBuffer());
+  const problem = certificateProfileProblem(der);
+  if (problem) {
+    throw new KeyInputError("certificate_refused", `${field}: the certificate at line ${line} ${problem}`, field);
+  }
   return {
     der,
     cert,
     line,
     subjectDer,
     issuerDer,
-    subject: formatDistinguishedName(subjectDer),
-    issuer: formatDistinguishedName(issuerDer),
-    isCa: cert.getExtension(BasicConstraintsExtension)?.ca ?? false,
+    subject,
+    issuer,
+    isCa,
   };
 }
 

@@ -1,9 +1,14 @@
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JWSHeaderParameters } from "jose";
+import { compactVerify, createLocalJWKSet, type JWSHeaderParameters } from "jose";
+import { decodeCompactJws, JwsFormatError, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { directoriesFor, directoryKeys, type DirectoryRow } from "@/lib/directories/directories";
 import { jtiSeen } from "@/lib/protocol/replay-cache";
 import { dcrRulesOf, type DcrRules } from "@/lib/tenants/profiles";
 import { grantResponseProblem, SIGNING_ALG_FIELDS, signingAlgProblems } from "@/lib/clients/client-metadata";
+import { checkOutboundUrl, OutboundRefused } from "@/lib/jwks-fetch/outbound-policy";
+import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { inlineJwks } from "@/lib/idps/key-sources";
 
 /**
  * The checks of an Open Banking style registration request (RFC 7591 with a
@@ -57,8 +62,9 @@ export interface DcrValidation {
 }
 
 const SKEW_SECONDS = 60;
-/** JOSE header members that would make a verifier fetch or trust a key the JWT itself names: never followed. */
-const KEY_POINTING_HEADERS = ["jku", "x5u", "jwk", "x5c"];
+/** Length limits of what a registration stores: the same as a client made in the console. */
+const MAX = { id: 100, name: 200, uri: 2000, uris: 20, dn: 500, scope: 2000, roles: 10, role: 50, keys: 50 } as const;
+const APPLICATION_TYPES = ["web", "native"];
 
 class Checks {
   readonly list: DcrCheck[] = [];
@@ -75,34 +81,77 @@ class Checks {
   }
 }
 
-function decodePayload(jwt: string): Record<string, unknown> | null {
+/** The header and claims of a compact JWS, or why it is not one. */
+function decode(jwt: string): { header: JWSHeaderParameters; claims: Record<string, unknown> } | { problem: string } {
   try {
-    const value = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as unknown;
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
+    const { header, payload } = decodeCompactJws(jwt);
+    return { header: header as JWSHeaderParameters, claims: payload };
+  } catch (error) {
+    if (error instanceof JwsFormatError) return { problem: error.message };
+    throw error;
   }
 }
-
-function headerOf(jwt: string): JWSHeaderParameters | null {
-  try {
-    return decodeProtectedHeader(jwt) as JWSHeaderParameters;
-  } catch {
-    return null;
-  }
-}
-
-const isJws = (s: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s);
 const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : null);
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
+
+/** A NumericDate as ISO 8601; a number past any representable date is shown as it is rather than thrown on. */
+function isoDate(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} (not a representable date)` : date.toISOString();
+}
+
+/** Why a claim that must be a short string (when present) is not, or null. */
+function stringProblem(claim: string, value: unknown, max: number, required = false): string | null {
+  if (value === undefined) return required ? `${claim} is missing` : null;
+  if (typeof value !== "string" || value.length === 0) return `${claim} must be a non-empty string`;
+  if (value.length > max) return `${claim} is ${value.length} characters long; at most ${max} are accepted`;
+  return null;
+}
+
+/** Why a claim that must be an array of short strings (when present) is not, or null. */
+function stringsProblem(claim: string, value: unknown, maxItems: number, maxLength: number): string | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || !value.every((x) => typeof x === "string")) return `${claim} must be an array of strings`;
+  if (value.length > maxItems) return `${claim} has ${value.length} entries; at most ${maxItems} are accepted`;
+  const long = (value as string[]).find((x) => x.length > maxLength);
+  return long === undefined ? null : `${claim} has an entry of ${long.length} characters; at most ${maxLength} are accepted`;
+}
+
+/** Why an inline JWK Set claim is not one, or null. */
+function jwksShapeProblem(claim: string, value: unknown): string | null {
+  const keys = value && typeof value === "object" && !Array.isArray(value) ? (value as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys)) return `${claim} must be a JWK Set (an object with a "keys" array)`;
+  if (keys.length === 0 || keys.length > MAX.keys) return `${claim} must hold 1 to ${MAX.keys} keys; it has ${keys.length}`;
+  const bad = keys.findIndex((k) => !k || typeof k !== "object" || Array.isArray(k));
+  return bad === -1 ? null : `${claim}.keys[${bad}] is not a JSON object`;
+}
 
 function headerProblems(header: JWSHeaderParameters, rules: DcrRules): string | null {
   if (typeof header.alg !== "string" || header.alg === "none") return `alg "${String(header.alg)}" is not allowed: the JWT must be signed with ${rules.algs.join(" or ")}`;
   if (!rules.algs.includes(header.alg)) return `alg ${header.alg} is not allowed by this tenant's profile (${rules.algs.join(", ")})`;
-  const pointing = KEY_POINTING_HEADERS.filter((h) => h in header);
-  if (pointing.length > 0) return `the header carries ${pointing.join(", ")}: keys named by the JWT itself are never used`;
-  if (header.crit !== undefined) return `the header marks ${JSON.stringify(header.crit)} as critical; no critical extension is understood here`;
-  return null;
+  return untrustedHeaderProblem(header);
+}
+
+/** Why inline keys are refused (a private member, a symmetric key, a malformed key …), whether or not they would be used. */
+function inlineJwksProblem(jwks: { keys: Record<string, unknown>[] }): string | null {
+  try {
+    inlineJwks(jwks, "the client's");
+    return null;
+  } catch (error) {
+    if (isAppError(error)) return error.message;
+    throw error;
+  }
+}
+
+/** Why Keyward may not fetch keys from a jwks_uri (loopback, private, metadata address, bad scheme …), or null. */
+function outboundProblem(uri: string): string | null {
+  try {
+    checkOutboundUrl(uri, { allow: env().outboundAllow });
+    return null;
+  } catch (error) {
+    if (error instanceof OutboundRefused) return error.message;
+    throw error;
+  }
 }
 
 async function verifies(jwt: string, keys: (header: JWSHeaderParameters) => Promise<CryptoKey>, algs: readonly string[]): Promise<string | null> {
@@ -139,23 +188,31 @@ export async function validateRegistration(
   });
 
   // The request itself: a signed JWT with an acceptable header.
+  const request = decode(requestJwt.trim());
+  if ("problem" in request) {
+    c.fail("request.format", `the body is not a signed JWT (JWS compact serialization) with a JSON object payload: ${request.problem}`, "invalid_client_metadata");
+    return result();
+  }
+  c.pass("request.format", "a signed JWT (JWS compact) with a JSON payload", "invalid_client_metadata");
   const jwt = requestJwt.trim();
-  const header = isJws(jwt) ? headerOf(jwt) : null;
-  const claims = header ? decodePayload(jwt) : null;
-  if (!c.check("request.format", !!header && !!claims, "a signed JWT (JWS compact) with a JSON payload", "the body is not a signed JWT (JWS compact serialization) with a JSON object payload", "invalid_client_metadata")) return result();
-  const headerProblem = headerProblems(header!, rules);
-  c.check("request.header", headerProblem === null, `${header!.alg}, kid ${header!.kid ?? "(none)"}`, headerProblem ?? "", "invalid_client_metadata");
-  const req = claims!;
+  const header = request.header;
+  const headerProblem = headerProblems(header, rules);
+  c.check("request.header", headerProblem === null, `${header.alg}, kid ${header.kid ?? "(none)"}`, headerProblem ?? "", "invalid_client_metadata");
+  const req = request.claims;
 
   // The software statement: signed by a directory this tenant trusts, recent enough.
   const ssa = str(req.software_statement);
-  if (!c.check("software_statement", !!ssa && isJws(ssa), "present, a signed JWT", ssa ? "software_statement is not a signed JWT" : "software_statement is missing", "invalid_software_statement")) return result();
-  const ssaHeader = headerOf(ssa!);
-  const ssaClaims = decodePayload(ssa!);
-  if (!c.check("software_statement.format", !!ssaHeader && !!ssaClaims, "readable header and claims", "the software statement's header or claims are not readable JSON", "invalid_software_statement")) return result();
-  const ssaHeaderProblem = headerProblems(ssaHeader!, rules);
-  c.check("software_statement.header", ssaHeaderProblem === null, `${ssaHeader!.alg}, kid ${ssaHeader!.kid ?? "(none)"}`, ssaHeaderProblem ?? "", "invalid_software_statement");
-  const s = ssaClaims!;
+  const decodedSsa = ssa ? decode(ssa) : null;
+  if (!c.check("software_statement", decodedSsa !== null, "present", req.software_statement === undefined ? "software_statement is missing" : "software_statement must be a signed JWT (a string)", "invalid_software_statement")) return result();
+  if ("problem" in decodedSsa!) {
+    c.fail("software_statement.format", `the software statement is not a signed JWT with readable header and claims: ${decodedSsa.problem}`, "invalid_software_statement");
+    return result();
+  }
+  c.pass("software_statement.format", "readable header and claims", "invalid_software_statement");
+  const ssaHeader = decodedSsa!.header;
+  const ssaHeaderProblem = headerProblems(ssaHeader, rules);
+  c.check("software_statement.header", ssaHeaderProblem === null, `${ssaHeader.alg}, kid ${ssaHeader.kid ?? "(none)"}`, ssaHeaderProblem ?? "", "invalid_software_statement");
+  const s = decodedSsa!.claims;
   const ssaIssuer = str(s.iss);
   const environment = s.software_environment === "production" || s.software_mode === "Live" ? "production" : s.software_environment === "sandbox" || s.software_mode === "Test" ? "sandbox" : null;
   const candidates = ssaIssuer ? (await directoriesFor(tenant.id, ssaIssuer)).filter((d) => environment === null || d.environment === environment) : [];
@@ -190,7 +247,7 @@ export async function validateRegistration(
     ssaIat === null
       ? "the software statement has no iat"
       : ssaIat > nowS + SKEW_SECONDS
-        ? `the software statement's iat is in the future (${new Date(ssaIat * 1000).toISOString()})`
+        ? `the software statement's iat is in the future (${isoDate(ssaIat)})`
         : `the software statement is ${nowS - ssaIat} s old; this tenant accepts software statements at most ${rules.ssaMaxAgeSeconds} s old`,
     "invalid_software_statement",
   );
@@ -198,9 +255,20 @@ export async function validateRegistration(
   const softwareRedirects = strings(s.software_redirect_uris);
   const softwareJwksEndpoint = str(s.software_jwks_endpoint);
   const softwareJwks = s.software_jwks && typeof s.software_jwks === "object" ? (s.software_jwks as { keys?: unknown }) : null;
+  const ssaShapeProblem =
+    stringProblem("software_id", s.software_id, MAX.id) ??
+    stringProblem("software_client_name", s.software_client_name, MAX.name) ??
+    stringProblem("org_id", s.org_id, MAX.id) ??
+    stringProblem("org_name", s.org_name, MAX.name) ??
+    stringsProblem("software_roles", s.software_roles, MAX.roles, MAX.role) ??
+    stringsProblem("software_redirect_uris", s.software_redirect_uris, MAX.uris, MAX.uri) ??
+    stringProblem("software_jwks_endpoint", s.software_jwks_endpoint, MAX.uri) ??
+    (s.software_jwks !== undefined ? jwksShapeProblem("software_jwks", s.software_jwks) : null);
   const ssaClaimProblem = !softwareId
     ? "the software statement has no software_id"
-    : !softwareRedirects
+    : ssaShapeProblem
+      ? `the software statement's ${ssaShapeProblem}`
+      : !softwareRedirects
       ? "the software statement has no software_redirect_uris"
       : !softwareJwksEndpoint && !(rules.inlineJwksAllowed && Array.isArray(softwareJwks?.keys))
         ? rules.inlineJwksAllowed
@@ -211,8 +279,14 @@ export async function validateRegistration(
 
   // The request's signature: a key of the software, as its directory publishes it.
   if (softwareJwksEndpoint || (rules.inlineJwksAllowed && Array.isArray(softwareJwks?.keys))) {
-    const keys = softwareJwksEndpoint ? remoteJwksCache().resolver(softwareJwksEndpoint) : (createLocalJWKSet(softwareJwks as never) as never);
-    const problem = await verifies(jwt, keys, rules.algs);
+    let problem: string | null;
+    try {
+      const keys = softwareJwksEndpoint ? remoteJwksCache().resolver(softwareJwksEndpoint) : (createLocalJWKSet(softwareJwks as never) as never);
+      problem = await verifies(jwt, keys, rules.algs);
+    } catch (error) {
+      // createLocalJWKSet refuses a set whose members are not JWKs.
+      problem = `the SSA's software_jwks cannot be used: ${(error as Error).message}`;
+    }
     c.check(
       "request.signature",
       problem === null,
@@ -237,17 +311,17 @@ export async function validateRegistration(
     "request.iat",
     iat !== null && iat <= nowS + SKEW_SECONDS,
     "present and in the past",
-    iat === null ? "iat is missing" : `iat is in the future (${new Date(iat * 1000).toISOString()})`,
+    iat === null ? "iat is missing" : `iat is in the future (${isoDate(iat)})`,
     "invalid_client_metadata",
   );
   c.check(
     "request.exp",
     exp !== null && exp > nowS - SKEW_SECONDS && (iat === null || exp - iat <= rules.requestMaxLifetimeSeconds),
-    `expires at ${exp === null ? "?" : new Date(exp * 1000).toISOString()}`,
+    `expires at ${exp === null ? "?" : isoDate(exp)}`,
     exp === null
       ? "exp is missing"
       : exp <= nowS - SKEW_SECONDS
-        ? `the registration request expired at ${new Date(exp * 1000).toISOString()}`
+        ? `the registration request expired at ${isoDate(exp)}`
         : `the registration request is valid for ${exp - iat!} s; at most ${rules.requestMaxLifetimeSeconds} s are accepted`,
     "invalid_client_metadata",
   );
@@ -258,21 +332,22 @@ export async function validateRegistration(
   // What the client asks for.
   const redirects = strings(req.redirect_uris);
   const outside = redirects && softwareRedirects ? redirects.filter((u) => !softwareRedirects.includes(u)) : [];
+  const redirectShape = stringsProblem("redirect_uris", req.redirect_uris, MAX.uris, MAX.uri);
   c.check(
     "redirect_uris",
-    !!redirects && redirects.length > 0 && outside.length === 0,
+    redirectShape === null && !!redirects && redirects.length > 0 && outside.length === 0,
     `${redirects?.length ?? 0} URI(s), all in the software statement's software_redirect_uris`,
-    !redirects || redirects.length === 0 ? "redirect_uris is missing or empty" : `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among the software statement's software_redirect_uris`,
+    redirectShape ?? (!redirects || redirects.length === 0 ? "redirect_uris is missing or empty" : `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among the software statement's software_redirect_uris`),
     "invalid_redirect_uri",
   );
   const method = str(req.token_endpoint_auth_method);
   const methodProblem = !method
-    ? "token_endpoint_auth_method is missing"
+    ? req.token_endpoint_auth_method === undefined ? "token_endpoint_auth_method is missing" : "token_endpoint_auth_method must be a string"
     : !(rules.authMethods as readonly string[]).includes(method)
       ? `token_endpoint_auth_method "${method}" is not allowed by this tenant's profile (${rules.authMethods.join(", ")})`
       : method === "tls_client_auth" && !str(req.tls_client_auth_subject_dn)
         ? "tls_client_auth needs tls_client_auth_subject_dn (the subject DN of the TPP's transport certificate)"
-        : null;
+        : stringProblem("tls_client_auth_subject_dn", req.tls_client_auth_subject_dn, MAX.dn);
   c.check("token_endpoint_auth_method", methodProblem === null, String(method), methodProblem ?? "", "invalid_client_metadata");
   const algProblems = signingAlgProblems(
     Object.fromEntries(SIGNING_ALG_FIELDS.map(({ field, claim }) => [field, req[claim]])),
@@ -281,19 +356,43 @@ export async function validateRegistration(
     true,
   );
   c.check("algorithms", algProblems.length === 0, "every requested algorithm is allowed", algProblems.join("; "), "invalid_client_metadata");
+  // Absent means the RFC 7591 default; present but not a list of strings is refused, not defaulted.
   const grants = strings(req.grant_types) ?? ["authorization_code"];
   const responses = strings(req.response_types) ?? (grants.includes("authorization_code") ? ["code"] : []);
-  const grantProblem = grantResponseProblem(grants, responses);
+  const grantProblem =
+    stringsProblem("grant_types", req.grant_types, 10, 100) ?? stringsProblem("response_types", req.response_types, 10, 100) ?? grantResponseProblem(grants, responses);
   c.check("grant_types", grantProblem === null, `grants ${grants.join(", ")}; responses ${responses.join(", ") || "(none)"}`, grantProblem ?? "", "invalid_client_metadata");
   const jwksProblem =
     req.jwks !== undefined && !rules.inlineJwksAllowed
       ? "inline jwks are not accepted by this tenant's profile: the client's keys are the ones its directory publishes (software_jwks_endpoint)"
       : req.jwks_uri !== undefined && rules.jwksUriMustBeSoftwareJwksEndpoint && req.jwks_uri !== softwareJwksEndpoint
         ? `jwks_uri ${JSON.stringify(req.jwks_uri)} must be the software statement's software_jwks_endpoint (${softwareJwksEndpoint})`
-        : null;
+        : req.jwks !== undefined && req.jwks_uri !== undefined
+          ? "give jwks or jwks_uri, not both (RFC 7591 §2)"
+          : req.jwks !== undefined
+            ? (jwksShapeProblem("jwks", req.jwks) ?? inlineJwksProblem(req.jwks as { keys: Record<string, unknown>[] }))
+            : req.jwks_uri !== undefined
+              ? (stringProblem("jwks_uri", req.jwks_uri, MAX.uri) ?? outboundProblem(String(req.jwks_uri)))
+              : null;
   c.check("jwks", jwksProblem === null, `keys from ${str(req.jwks_uri) ?? softwareJwksEndpoint ?? "software_jwks"}`, jwksProblem ?? "", "invalid_client_metadata");
   const scope = req.scope === undefined ? "" : req.scope;
-  c.check("scope", typeof scope === "string" && /^[\x21\x23-\x5b\x5d-\x7e]*( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope), `"${String(scope)}"`, "scope must be space-separated scope tokens (RFC 6749 §3.3)", "invalid_client_metadata");
+  c.check(
+    "scope",
+    typeof scope === "string" && scope.length <= MAX.scope && /^[\x21\x23-\x5b\x5d-\x7e]*( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope),
+    `"${String(scope)}"`,
+    typeof scope === "string" && scope.length > MAX.scope ? `scope is ${scope.length} characters long; at most ${MAX.scope} are accepted` : "scope must be space-separated scope tokens (RFC 6749 §3.3)",
+    "invalid_client_metadata",
+  );
+  const nameProblem = stringProblem("client_name", req.client_name, MAX.name);
+  c.check("client_name", nameProblem === null, "a name of at most 200 characters, or none", nameProblem ?? "", "invalid_client_metadata");
+  const applicationType = req.application_type;
+  c.check(
+    "application_type",
+    applicationType === undefined || (typeof applicationType === "string" && APPLICATION_TYPES.includes(applicationType)),
+    String(applicationType ?? "web (default)"),
+    `application_type ${JSON.stringify(applicationType)} is not one of ${APPLICATION_TYPES.join(", ")}`,
+    "invalid_client_metadata",
+  );
 
   const metadata: RegistrationMetadata | null =
     directory && softwareId

@@ -1,9 +1,10 @@
-import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JWSHeaderParameters, type JWTPayload } from "jose";
+import { compactVerify, createLocalJWKSet, errors as joseErrors, type JWSHeaderParameters, type JWTPayload } from "jose";
+import { decodeCompactJws, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
 import { KeyNotFound, JwksUnavailable } from "@/lib/jwks-fetch/remote-jwks-cache";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import type { IdpView } from "@/lib/idps/schemas";
 
-export type CheckName = "format" | "alg" | "iss" | "kid" | "signature" | "aud" | "exp" | "nbf" | "iat" | "lifetime" | "sub";
+export type CheckName = "format" | "alg" | "header" | "iss" | "kid" | "signature" | "aud" | "exp" | "nbf" | "iat" | "lifetime" | "sub";
 
 export interface Check {
   name: CheckName;
@@ -29,7 +30,11 @@ export function idpKeyResolver(idp: Pick<IdpView, "keySource" | "jwksUri" | "jwk
   return createLocalJWKSet({ keys: (idp.jwks?.keys ?? []) as never[] }) as unknown as KeyResolver;
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+// A NumericDate far beyond year 275760 is still a JSON number: say so rather than throw.
+const iso = (seconds: number) => {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} (not a representable date)` : date.toISOString();
+};
 
 /**
  * Checks a JWT assertion against an IdP, one named check at a time (RFC 7523
@@ -47,9 +52,9 @@ export async function verifyAssertion(
   let header: Record<string, unknown> | null = null;
   let claims: JWTPayload | null = null;
   try {
-    if (jwt.split(".").length !== 3) throw new Error("not three dot-separated parts");
-    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-    claims = decodeJwt(jwt);
+    const decoded = decodeCompactJws(jwt);
+    header = decoded.header;
+    claims = decoded.payload as JWTPayload;
     add("format", true, "a signed JWT (JWS compact serialization)");
   } catch (error) {
     add("format", false, `the assertion is not a signed JWT: ${(error as Error).message}`);
@@ -60,10 +65,12 @@ export async function verifyAssertion(
   if (!alg || alg === "none" || alg.startsWith("HS")) add("alg", false, `alg "${alg || "(missing)"}" is never accepted; the IdP must sign with a public-key algorithm`);
   else if (!idp.allowedAlgs.includes(alg)) add("alg", false, `alg ${alg} is not allowed for this IdP (allowed: ${idp.allowedAlgs.join(", ")})`);
   else add("alg", true, `${alg} is allowed`);
+  const headerProblem = untrustedHeaderProblem(header);
+  add("header", headerProblem === null, headerProblem ?? "no member that points at keys or needs an extension");
   add("iss", claims.iss === idp.name, claims.iss === idp.name ? `iss is "${idp.name}"` : `iss is ${JSON.stringify(claims.iss ?? null)}, expected "${idp.name}"`);
 
-  const algOk = checks.find((c) => c.name === "alg")!.ok;
-  if (algOk) {
+  // Never look for a key for a JWT whose algorithm or header is refused.
+  if (checks.every((c) => c.ok || c.name === "iss")) {
     try {
       await compactVerify(jwt, idpKeyResolver(idp), { algorithms: idp.allowedAlgs });
       add("kid", true, kid ? `key "${kid}" found` : "key found by algorithm");

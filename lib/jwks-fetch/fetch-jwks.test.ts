@@ -1,5 +1,6 @@
+import dns from "node:dns";
 import net, { type AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchJwks, type FetchJwksOptions } from "./fetch-jwks";
 import { JwksFetchError } from "./jwks-fetch-error";
 import { OutboundRefused } from "./outbound-policy";
@@ -236,13 +237,31 @@ describe("fetchJwks: outbound policy", () => {
     expect(error.message).toBe("jwks_uri points at 169.254.169.254, a link-local/metadata address; add it to KEYWARD_OUTBOUND_ALLOW to allow it");
   });
 
+  /** A name that resolves to 127.0.0.1 (localhost itself is refused by name before any lookup). */
+  function loopbackName(): string {
+    const lookup = dns.lookup.bind(dns);
+    vi.spyOn(dns, "lookup").mockImplementation(((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) =>
+      lookup(hostname === "loopback.jwks.test" ? "127.0.0.1" : hostname, options, callback as never)) as unknown as typeof dns.lookup);
+    return "loopback.jwks.test";
+  }
+
   it("refuses a name that resolves to 127.0.0.1 when it is not allowed (checked at connect time)", async () => {
     const before = server.requests;
-    const uri = `https://localhost:${server.port}/jwks`;
-    const error = await failure(uri, { allow: [] });
+    const uri = `https://${loopbackName()}:${server.port}/jwks`;
+    try {
+      const error = await failure(uri, { allow: [] });
+      expect(error.code).toBe("refused_address");
+      expect(error.message).toMatch(/^jwks_uri host loopback\.jwks\.test resolves to .*127\.0\.0\.1, a loopback address.*; add it to KEYWARD_OUTBOUND_ALLOW to allow it$/);
+      expect(server.requests).toBe(before);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("refuses localhost by name, before any lookup", async () => {
+    const error = await failure(`https://localhost:${server.port}/jwks`, { allow: [] });
     expect(error.code).toBe("refused_address");
-    expect(error.message).toMatch(/^jwks_uri host localhost resolves to .*127\.0\.0\.1, a loopback address.*; add it to KEYWARD_OUTBOUND_ALLOW to allow it$/);
-    expect(server.requests).toBe(before);
+    expect(error.message).toBe("jwks_uri points at localhost, a name that always means this machine (loopback); add it to KEYWARD_OUTBOUND_ALLOW to allow it");
   });
 
   it("reaches a host allowed by name, over http", async () => {
@@ -260,19 +279,20 @@ describe("fetchJwks: outbound policy", () => {
   });
 
   it("refuses a redirect to a name resolving to loopback (checked when connecting)", async () => {
-    // Served from 127.0.0.2 so that 127.0.0.1, where localhost points, stays forbidden.
+    // Served from 127.0.0.2 so that 127.0.0.1, where the name points, stays forbidden.
     const other = await startTestJwksServer({ host: "127.0.0.2" });
     try {
-      const target = `https://localhost:${server.port}/jwks`;
+      const target = `https://${loopbackName()}:${server.port}/jwks`;
       const uri = `${other.origin}/redirect-to?location=${encodeURIComponent(target)}`;
       const before = server.requests;
       const error = await failure(uri, { allow: ["127.0.0.2"] });
       expect(error.code).toBe("refused_address");
       expect(error.message).toMatch(
-        new RegExp(`^the JWKS at .+ \\(redirected to ${target}\\): jwks_uri host localhost resolves to .*127\\.0\\.0\\.1, a loopback address`),
+        new RegExp(`^the JWKS at .+ \\(redirected to ${target}\\): jwks_uri host loopback\\.jwks\\.test resolves to .*127\\.0\\.0\\.1, a loopback address`),
       );
       expect(server.requests).toBe(before);
     } finally {
+      vi.restoreAllMocks();
       await other.close();
     }
   });

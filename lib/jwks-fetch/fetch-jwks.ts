@@ -14,6 +14,7 @@ import { outboundConnector } from "./outbound-connector";
 import { checkOutboundUrl, OutboundRefused } from "./outbound-policy";
 import { redirectTarget } from "./redirect-target";
 import { validateJwks, type RemoteJwk } from "./validate-jwks";
+import { parseStrictJson, StrictJsonError } from "@/lib/strict-json";
 
 /** Limits of one fetch; every one has a default. */
 export interface JwksFetchLimits {
@@ -233,9 +234,10 @@ function tooLarge(where: string, uri: string, limits: Required<JwksFetchLimits>)
 
 function parseJson(body: Buffer, contentType: string | undefined, where: string, uri: string): unknown {
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    // A member twice ("keys" served two ways) or absurd nesting is refused, not resolved by whichever parser reads it.
+    return parseStrictJson(new TextDecoder("utf-8", { fatal: true }).decode(body));
   } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : "not valid UTF-8";
+    const reason = error instanceof StrictJsonError ? error.message : "not valid UTF-8";
     throw new JwksFetchError("bad_json", `${where} is not JSON (content-type ${contentType ?? "not given"}): ${reason}`, uri);
   }
 }

@@ -242,6 +242,12 @@ export function checkOutboundUrl(url: string | URL, options: OutboundPolicyOptio
       throw new OutboundRefused("forbidden_address", `${label} points at ${host}, ${article(reason)} ${reason} address; ${allowHint()}`, host);
     }
   }
+  // RFC 6761 §6.3: "localhost" and every name under it mean this machine,
+  // whatever a resolver would say; refused by name, before any lookup.
+  const name = host.toLowerCase().replace(/\.$/, "");
+  if (!isLiteral && (name === "localhost" || name.endsWith(".localhost")) && !isAllowedHostName(host, options.allow)) {
+    throw new OutboundRefused("forbidden_address", `${label} points at ${host}, a name that always means this machine (loopback); ${allowHint()}`, host);
+  }
   if (parsed.protocol === "http:") {
     const allowed = isLiteral ? isAllowedAddress(ipaddr.process(host), options.allow) : isAllowedHostName(host, options.allow);
     if (!allowed) {

@@ -11,6 +11,7 @@ import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { onlyPublicMembers, privateMembersOf } from "@/lib/crypto/jwk-members";
 import { JwksFetchError } from "./jwks-fetch-error";
 import { isPublicKeyJwsAlg, isSignatureKeyType, keyFitsAlg } from "./jws-algorithms";
+import { publicJwkProblem } from "./public-jwk-problem";
 
 /** A public signature key from a remote JWKS: public members only. */
 export interface RemoteJwk {
@@ -118,6 +119,10 @@ function unusableBecause(jwk: unknown): string | null {
   } catch {
     return `is not a valid ${describe(jwk)} public key`;
   }
+  // What an inline key would be refused for (an oversized modulus, a kid over
+  // 256 characters, x5c that does not certify the key …) drops a served one.
+  const found = publicJwkProblem(jwk, "the IdP's");
+  if (found) return /^(is|holds) /.test(found.message) ? found.message : `is refused: ${found.message}`;
   return null;
 }
 

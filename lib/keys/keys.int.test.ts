@@ -179,7 +179,9 @@ describe("signing keys", () => {
     expect(csrPem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
     fx.write("issued.csr", csrPem);
     fx.openssl("req", "-in", "issued.csr", "-verify", "-noout");
-    fx.openssl("x509", "-req", "-in", "issued.csr", "-CA", "int.pem", "-CAkey", "int.key", "-CAcreateserial", "-days", "30", "-out", "issued.pem");
+    // A v3 certificate, as a directory issues it (without extensions openssl writes v1, which is refused).
+    fx.write("issued.ext", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n");
+    fx.openssl("x509", "-req", "-in", "issued.csr", "-CA", "int.pem", "-CAkey", "int.key", "-CAcreateserial", "-days", "30", "-extfile", "issued.ext", "-out", "issued.pem");
     await expect(attachSigningKeyCertificate(OPERATOR, slug, key.kid, { certificatePem: fx.read("leaf.pem") })).rejects.toMatchObject({
       fieldErrors: [{ path: "certificatePem" }],
     });

@@ -1,4 +1,5 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JWSHeaderParameters } from "jose";
+import { createLocalJWKSet, jwtVerify, type JWSHeaderParameters } from "jose";
+import { decodeCompactJws, JwsFormatError, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
 import { db } from "@/lib/db";
 import { hashSecretToken, sameSecret } from "@/lib/auth/secret-token";
 import type { ClientRow } from "@/lib/clients/clients";
@@ -8,6 +9,7 @@ import { consumeJti } from "@/lib/protocol/replay-cache";
 import { ClientCertificateError, parseClientCertHeader, subjectMatches } from "@/lib/protocol/client-certificate";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 
 export class OAuthError extends Error {
   constructor(
@@ -96,23 +98,30 @@ export async function authenticateClient(
     if (params.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
       throw invalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
     }
-    let claimed: string | undefined;
+    let decoded;
     try {
-      claimed = decodeJwt(assertion).iss;
-    } catch {
-      throw invalidClient("client_assertion is not a JWT");
+      decoded = decodeCompactJws(assertion);
+    } catch (error) {
+      throw invalidClient(`client_assertion is not a signed JWT: ${error instanceof JwsFormatError ? error.message : "it cannot be decoded"}`);
     }
+    const headerProblem = untrustedHeaderProblem(decoded.header);
+    if (headerProblem) throw invalidClient(`client_assertion refused: ${headerProblem}`);
+    const claimed = typeof decoded.payload.iss === "string" && decoded.payload.iss !== "" ? decoded.payload.iss : undefined;
     if (!claimed) throw invalidClient("client_assertion has no iss (it must be the client id)");
     const client = await clientOf(tenant.id, claimed);
     if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw invalidClient(`client "${claimed}" authenticates with ${client.tokenEndpointAuthMethod}`);
+    // A client registered with token_endpoint_auth_signing_alg signs with that one only (RFC 7591 §2).
+    const algorithms = client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS];
+    if (typeof decoded.header.alg !== "string" || !algorithms.includes(decoded.header.alg)) {
+      throw invalidClient(`client_assertion refused: alg ${JSON.stringify(decoded.header.alg ?? null)} is not allowed (${algorithms.join(", ")})`);
+    }
     const keys = client.jwksUri
       ? remoteJwksCache().resolver(client.jwksUri)
       : (createLocalJWKSet(JSON.parse(client.jwks ?? '{"keys":[]}')) as (h: JWSHeaderParameters) => Promise<CryptoKey>);
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys as never, {
-        // A client registered with token_endpoint_auth_signing_alg signs with that one only (RFC 7591 §2).
-        algorithms: client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS],
+        algorithms,
         issuer: client.clientId,
         subject: client.clientId,
         audience: [endpoints.tokenEndpoint, endpoints.issuer],
@@ -122,6 +131,10 @@ export async function authenticateClient(
       }));
     } catch (error) {
       throw invalidClient(`client_assertion refused: ${(error as Error).message}`);
+    }
+    // jose bounds the age (iat) but not the end (exp): an exp past any date would be kept as the replay record's expiry.
+    if (payload.exp! - payload.iat! > MAX_ASSERTION_LIFETIME_SECONDS) {
+      throw invalidClient(`client_assertion lives ${payload.exp! - payload.iat!} s (exp - iat); at most ${MAX_ASSERTION_LIFETIME_SECONDS} s are accepted`);
     }
     if (!(await consumeJti(`client:${client.clientId}`, String(payload.jti), payload.exp!))) {
       throw invalidClient("client_assertion was already used (its jti was seen before)");

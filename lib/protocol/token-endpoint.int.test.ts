@@ -158,14 +158,14 @@ describe("the token endpoint", () => {
     const form = async (jwt: Promise<string>) => ({ grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: await jwt });
     const refused = await post(s.tokenUrl, await form(assertion("ES256", "ec", ec.privateKey)));
     expect(refused.status).toBe(401);
-    expect(refused.body).toMatchObject({ error: "invalid_client", error_description: expect.stringMatching(/"alg" \(Algorithm\) Header Parameter value not allowed/) });
+    expect(refused.body).toMatchObject({ error: "invalid_client", error_description: 'client_assertion refused: alg "ES256" is not allowed (PS256)' });
     expect((await post(s.tokenUrl, await form(assertion("PS256", "rsa", rsa.privateKey)))).status).toBe(200);
   });
 
   it("refuses malformed requests with invalid_request", async () => {
     const s = await setup();
     const json = await fetch(s.tokenUrl, { method: "POST", headers: { "content-type": "application/json", authorization: s.basic }, body: "{}" });
-    expect(json.status).toBe(400);
+    expect(json.status).toBe(415);
     expect(((await json.json()) as { error_description: string }).error_description).toMatch(/application\/x-www-form-urlencoded/);
     const repeated = await fetch(s.tokenUrl, {
       method: "POST",

@@ -7,6 +7,7 @@ import { metrics } from "@/lib/observability/metrics";
 import { signForTenant } from "@/lib/keys/sign";
 import { toIdpView } from "@/lib/idps/identity-providers";
 import { verifyAssertion } from "@/lib/idps/verify-assertion";
+import { decodeCompactJws, JwsFormatError } from "@/lib/crypto/decode-jws";
 import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
 import { parseClientCertHeader } from "@/lib/protocol/client-certificate";
 import { consumeJti } from "@/lib/protocol/replay-cache";
@@ -64,7 +65,7 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
     const tenant = await publishedTenant(slug);
     if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
-      throw new OAuthError(400, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
+      throw new OAuthError(415, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
     }
     const params = parseTokenForm(body);
     const issuer = `${env().publicUrl}/${slug}`;
@@ -87,9 +88,9 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
       if (!assertion) throw new OAuthError(400, "invalid_request", "assertion is missing");
       let iss: unknown;
       try {
-        iss = JSON.parse(Buffer.from(assertion.split(".")[1] ?? "", "base64url").toString("utf8")).iss;
-      } catch {
-        throw new OAuthError(400, "invalid_grant", "format: the assertion is not a signed JWT");
+        iss = decodeCompactJws(assertion).payload.iss;
+      } catch (error) {
+        throw new OAuthError(400, "invalid_grant", `format: the assertion is not a signed JWT: ${error instanceof JwsFormatError ? error.message : "it cannot be decoded"}`);
       }
       const row = typeof iss === "string" ? await db().identityProvider.findFirst({ where: { tenantId: tenant.id, name: iss } }) : null;
       if (!row) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${String(iss)}" is registered in this tenant`);

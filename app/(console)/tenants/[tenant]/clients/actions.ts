@@ -1,5 +1,6 @@
 "use server";
 
+import { jsonField } from "@/lib/strict-json";
 import { revalidatePath } from "next/cache";
 import { runAction, type ActionResult } from "@/lib/actions/action-result";
 import { createClient, deleteClient, updateClient } from "@/lib/clients/clients";
@@ -13,12 +14,7 @@ export type CreatedClientData = { clientId: string; name: string; tokenEndpointA
 function parseJwks(value: FormDataEntryValue | null): unknown {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw fieldError("jwks", "is required");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw fieldError("jwks", "is not valid JSON");
-  }
+  const parsed = jsonField(text, "jwks");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("jwks", 'must be a JWK set: {"keys": [ … ]}');
   return "keys" in parsed ? parsed : { keys: [parsed] };
 }
@@ -100,12 +96,7 @@ function refresh(slug: string): void {
 function parseJwk(value: FormDataEntryValue | null): Record<string, unknown> {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw fieldError("jwk", "is required");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw fieldError("jwk", "is not valid JSON");
-  }
+  const parsed = jsonField(text, "jwk");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("jwk", "must be a JWK: a JSON object with kty");
   if ("keys" in parsed) {
     const keys = (parsed as { keys: unknown }).keys;

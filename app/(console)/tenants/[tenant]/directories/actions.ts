@@ -1,5 +1,6 @@
 "use server";
 
+import { jsonField } from "@/lib/strict-json";
 import { revalidatePath } from "next/cache";
 import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
 import { AppError, fieldError, isAppError, type FieldError } from "@/lib/errors";
@@ -23,12 +24,7 @@ function refresh(slug: string): void {
 function parseJwks(value: FormDataEntryValue | null): unknown {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw fieldError("jwks", "is required");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw fieldError("jwks", "is not valid JSON");
-  }
+  const parsed = jsonField(text, "jwks");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw fieldError("jwks", 'must be a JWK set: {"keys": [ … ]}');
   return "keys" in parsed ? parsed : { keys: [parsed] };
 }

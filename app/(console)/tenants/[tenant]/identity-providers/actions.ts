@@ -1,5 +1,6 @@
 "use server";
 
+import { jsonField } from "@/lib/strict-json";
 import { revalidatePath } from "next/cache";
 import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
 import { AppError } from "@/lib/errors";
@@ -45,12 +46,7 @@ function fetchLimits(form: FormData): Record<string, number | string> | undefine
 function parseJwks(value: FormDataEntryValue | null): unknown {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw new AppError("validation_failed", "jwks: is required", [{ path: "jwks", message: "is required" }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AppError("validation_failed", "jwks: is not valid JSON", [{ path: "jwks", message: "is not valid JSON" }]);
-  }
+  const parsed = jsonField(text, "jwks");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new AppError("validation_failed", "jwks: must be a JSON object", [{ path: "jwks", message: 'must be a JWK set: {"keys": [ … ]}' }]);
   }

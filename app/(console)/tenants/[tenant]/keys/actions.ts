@@ -1,5 +1,6 @@
 "use server";
 
+import { jsonField } from "@/lib/strict-json";
 import { revalidatePath } from "next/cache";
 import { formObject, runAction, type ActionResult } from "@/lib/actions/action-result";
 import { AppError } from "@/lib/errors";
@@ -51,13 +52,7 @@ function keyInput(form: FormData): Record<string, unknown> {
 function parseJwk(value: FormDataEntryValue | null): unknown {
   const text = typeof value === "string" ? value.trim() : "";
   if (!text) throw new AppError("validation_failed", "jwk: is required", [{ path: "jwk", message: "is required" }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not the parser's message: V8 quotes the input in it, and the input is a private key.
-    throw new AppError("validation_failed", "jwk: is not valid JSON", [{ path: "jwk", message: "is not valid JSON" }]);
-  }
+  const parsed = jsonField(text, "jwk");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new AppError("validation_failed", "jwk: must be a JSON object", [
       { path: "jwk", message: "must be one JSON object (a private JWK), not a JWK set or another value" },
