@@ -158,10 +158,11 @@ describe("audit filter menus", () => {
     const actors = [`${p}-b@bank.test`, `${p}-a@bank.test`];
     await seed(Array.from({ length: 12 }, (_, i) => ({ at: [T1, T2][i % 2]!, action: `${p}.${["z", "m", "a"][i % 3]}`, actorLabel: actors[i % 2] })));
     const facets = await auditFacets(VIEWER);
-    const distinct = async (field: "action" | "actorLabel") =>
-      (await db().auditEvent.groupBy({ by: [field], orderBy: { [field]: "asc" } })).map((r) => r[field]);
-    expect(facets.actions).toEqual(await distinct("action"));
-    expect(facets.actors).toEqual(await distinct("actorLabel"));
+    // The reference: GROUP BY over the whole (small) test table.
+    const actions = await db().auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" } });
+    const actorLabels = await db().auditEvent.groupBy({ by: ["actorLabel"], orderBy: { actorLabel: "asc" } });
+    expect(facets.actions).toEqual(actions.map((r) => r.action));
+    expect(facets.actors).toEqual(actorLabels.map((r) => r.actorLabel));
     expect(facets.actions.filter((a) => a.startsWith(`${p}.`))).toEqual([`${p}.a`, `${p}.m`, `${p}.z`]);
     expect(facets.actors.filter((a) => a.startsWith(p))).toEqual([`${p}-a@bank.test`, `${p}-b@bank.test`]);
   });
