@@ -16,6 +16,13 @@ export function encodeCursor(id: string): string {
   return Buffer.from(JSON.stringify({ id }), "utf8").toString("base64url");
 }
 
+/** The 400 for a cursor that this list did not hand out (edited, truncated, or from another list). */
+export function invalidCursor(): AppError {
+  return new AppError("validation_failed", "cursor: not a cursor from a previous page", [
+    { path: "cursor", message: "not a cursor from a previous page" },
+  ]);
+}
+
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   try {
@@ -24,9 +31,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   } catch {
     // fall through to the error below
   }
-  throw new AppError("validation_failed", "cursor: not a cursor from a previous page", [
-    { path: "cursor", message: "not a cursor from a previous page" },
-  ]);
+  throw invalidCursor();
 }
 
 /**

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { listAuditEvents } from "@/lib/audit/list-events";
 import { exportAuditCsv } from "@/lib/audit/export-csv";
 import { recordAudit } from "@/lib/audit/record-event";
-import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
+import { ADMIN, actorWith, uniq, withFreshDatabase } from "@/tests/integration/helpers";
 
 describe("the audit log", () => {
   it("is append-only in the database itself", async () => {
@@ -30,14 +30,18 @@ describe("the audit log", () => {
   });
 
   it("redacts secrets from summaries", async () => {
-    const tenant = uniq("redact");
-    await db().$transaction((tx) =>
-      recordAudit(tx, ADMIN, { action: "test.redact", tenantSlug: tenant, after: { name: "ok", clientSecret: "s3cret-value", jwk: { kty: "EC", d: "private-d" } } }),
-    );
-    const row = await db().auditEvent.findFirstOrThrow({ where: { tenantSlug: tenant } });
-    expect(row.after).not.toContain("s3cret-value");
-    expect(row.after).not.toContain("private-d");
-    expect(JSON.parse(row.after!)).toEqual({ name: "ok", clientSecret: "[redacted]", jwk: { kty: "EC", d: "[redacted]" } });
+    // In a database of its own: the redacted JWK keeps its "d" member, which
+    // other tests' scans of the shared database for private JWKs would find.
+    await withFreshDatabase(async () => {
+      const tenant = uniq("redact");
+      await db().$transaction((tx) =>
+        recordAudit(tx, ADMIN, { action: "test.redact", tenantSlug: tenant, after: { name: "ok", clientSecret: "s3cret-value", jwk: { kty: "EC", d: "private-d" } } }),
+      );
+      const row = await db().auditEvent.findFirstOrThrow({ where: { tenantSlug: tenant } });
+      expect(row.after).not.toContain("s3cret-value");
+      expect(row.after).not.toContain("private-d");
+      expect(JSON.parse(row.after!)).toEqual({ name: "ok", clientSecret: "[redacted]", jwk: { kty: "EC", d: "[redacted]" } });
+    });
   });
 
   it("filters by tenant, actor, action prefix and time, newest first, with cursor pagination", async () => {

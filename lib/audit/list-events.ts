@@ -1,10 +1,22 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import { requireRole, type Actor } from "@/lib/auth/roles";
-import { decodeCursor, toPage, type Page } from "@/lib/pagination";
+import { decodeCursor, invalidCursor, toPage, type Page } from "@/lib/pagination";
 import type { AuditEventView, AuditQuery } from "@/lib/audit/schemas";
 
 type Row = Prisma.AuditEventGetPayload<object>;
+
+/** The list's order, newest first; id breaks ties between events of the same millisecond. */
+const NEWEST_FIRST = [{ at: "desc" }, { id: "desc" }] satisfies Prisma.AuditEventOrderByWithRelationInput[];
+
+/** At most this many values in a filter menu (and in the expansion of an action prefix). */
+export const FACET_LIMIT = 500;
+
+/**
+ * An action prefix ("key.*") that expands to at most this many actions is read
+ * as one index range per action, merged; a broader one is read newest first.
+ */
+const PREFIX_MERGE_MAX = 16;
 
 function parseSummary(value: string | null): unknown {
   if (value === null) return null;
@@ -43,25 +55,111 @@ export function auditWhere(query: Omit<AuditQuery, "cursor" | "limit">): Prisma.
   return where;
 }
 
-/** Audit events, newest first, filtered, one page at a time. Viewers may read the audit log. */
+/**
+ * Where the page after a cursor starts: the events that come after the cursor's
+ * event in the list's order, the row value (at, id) < (cursor.at, cursor.id).
+ * Written as `at <= X AND (at < X OR id < Y)` so that both SQLite and
+ * PostgreSQL read it as a range of an index ending in (at, id) (`at <= X` bounds
+ * the range; the OR only drops the events of millisecond X already shown),
+ * whatever filter chose the index. A deep page costs what the first one does.
+ *
+ * The cursor names an event by id (ids are opaque to clients); its time comes
+ * from the event itself, one primary-key read. Events are never deleted, so a
+ * cursor this list handed out always finds its event.
+ */
+async function afterCursor(cursor: string | undefined): Promise<Prisma.AuditEventWhereInput | null> {
+  const id = decodeCursor(cursor);
+  if (id === undefined) return null;
+  const event = await db().auditEvent.findUnique({ where: { id }, select: { at: true } });
+  if (!event) throw invalidCursor();
+  return { at: { lte: event.at }, OR: [{ at: { lt: event.at } }, { id: { lt: id } }] };
+}
+
+/**
+ * The distinct values of a column, in the index's order, at most FACET_LIMIT:
+ * a loose index scan (one index seek per value, `MIN(col) WHERE col > previous`)
+ * written as a recursive query that both databases run the same way. Its cost
+ * grows with the number of distinct values, not with the number of events.
+ */
+async function distinctValues(column: "action" | "actorLabel"): Promise<string[]> {
+  const rows =
+    column === "action"
+      ? await db().$queryRaw<{ v: string }[]>`
+          WITH RECURSIVE f(v, n) AS (
+            SELECT (SELECT MIN("action") FROM "AuditEvent"), 1
+            UNION ALL
+            SELECT (SELECT MIN("action") FROM "AuditEvent" WHERE "action" > f.v), f.n + 1 FROM f WHERE f.v IS NOT NULL AND f.n < ${FACET_LIMIT}
+          )
+          SELECT v FROM f WHERE v IS NOT NULL`
+      : await db().$queryRaw<{ v: string }[]>`
+          WITH RECURSIVE f(v, n) AS (
+            SELECT (SELECT MIN("actorLabel") FROM "AuditEvent"), 1
+            UNION ALL
+            SELECT (SELECT MIN("actorLabel") FROM "AuditEvent" WHERE "actorLabel" > f.v), f.n + 1 FROM f WHERE f.v IS NOT NULL AND f.n < ${FACET_LIMIT}
+          )
+          SELECT v FROM f WHERE v IS NOT NULL`;
+  return rows.map((r) => r.v);
+}
+
+/**
+ * The actions an action filter stands for: one action, or the known actions
+ * under a prefix ("key.*"). Null when the prefix cannot be expanded (more
+ * actions than the menus hold, or too many to merge): the caller then filters
+ * by prefix.
+ */
+async function actionsOf(action: string): Promise<string[] | null> {
+  if (!action.endsWith(".*")) return [action];
+  const prefix = action.slice(0, -1);
+  const known = await distinctValues("action");
+  if (known.length >= FACET_LIMIT) return null;
+  const matching = known.filter((a) => a.startsWith(prefix));
+  return matching.length <= PREFIX_MERGE_MAX ? matching : null;
+}
+
+/**
+ * Audit events, newest first, filtered, one page at a time. Viewers may read the audit log.
+ *
+ * Every page is a range read of one index: (at, id) without filters or with a
+ * time window; (tenantSlug, at, id), (actorLabel, at, id) or (action, at, id)
+ * with that filter (the database picks one when several are set and checks the
+ * others on the rows of that range). An action prefix reads one range per
+ * action it stands for and merges them.
+ */
 export async function listAuditEvents(actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
   requireRole(actor, "viewer");
-  const cursor = decodeCursor(query.cursor);
-  const rows = await db().auditEvent.findMany({
-    where: auditWhere(query),
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-  });
+  const after = await afterCursor(query.cursor);
+  const { action, ...rest } = query;
+  const filters = auditWhere(rest);
+  const take = query.limit + 1;
+  const where = (extra: Prisma.AuditEventWhereInput): Prisma.AuditEventWhereInput => ({ AND: [filters, extra, ...(after ? [after] : [])] });
+
+  const actions = action ? await actionsOf(action) : undefined;
+  let rows: Row[];
+  if (actions === undefined) {
+    rows = await db().auditEvent.findMany({ where: where({}), orderBy: NEWEST_FIRST, take });
+  } else if (actions === null) {
+    rows = await db().auditEvent.findMany({ where: where(auditWhere({ action })), orderBy: NEWEST_FIRST, take });
+  } else if (actions.length <= 1) {
+    rows = actions[0] === undefined ? [] : await db().auditEvent.findMany({ where: where({ action: actions[0] }), orderBy: NEWEST_FIRST, take });
+  } else {
+    // The page's first `take` events of each action, by index only, then the
+    // newest `take` of those: the same page a single ordered read would give.
+    const heads = await Promise.all(
+      actions.map((a) => db().auditEvent.findMany({ where: where({ action: a }), orderBy: NEWEST_FIRST, take, select: { id: true, at: true } })),
+    );
+    const ids = heads
+      .flat()
+      .sort((x, y) => y.at.getTime() - x.at.getTime() || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0))
+      .slice(0, take)
+      .map((r) => r.id);
+    rows = ids.length === 0 ? [] : await db().auditEvent.findMany({ where: { id: { in: ids } }, orderBy: NEWEST_FIRST });
+  }
   return toPage(rows, query.limit, toAuditView);
 }
 
 /** The distinct actions and actors seen, for the filter menus of the audit page. */
 export async function auditFacets(actor: Actor): Promise<{ actions: string[]; actors: string[] }> {
   requireRole(actor, "viewer");
-  const [actions, actors] = await Promise.all([
-    db().auditEvent.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" }, take: 500 }),
-    db().auditEvent.findMany({ distinct: ["actorLabel"], select: { actorLabel: true }, orderBy: { actorLabel: "asc" }, take: 500 }),
-  ]);
-  return { actions: actions.map((a) => a.action), actors: actors.map((a) => a.actorLabel) };
+  const [actions, actors] = await Promise.all([distinctValues("action"), distinctValues("actorLabel")]);
+  return { actions, actors };
 }

@@ -13,12 +13,11 @@ import { createClientSchema, listClientsQuerySchema, metadataIssues, REGISTERED_
 import { SIGNING_ALG_FIELDS, type SigningAlgField } from "@/lib/clients/client-metadata";
 import { dcrRulesOf } from "@/lib/tenants/profiles";
 import type { z } from "zod";
-
-type UpdateClientInput = z.infer<typeof updateClientSchema>;
-import { decodeCursor, toPage, type Page } from "@/lib/pagination";
+import { decodeCursor, encodeCursor, toPage, type Page } from "@/lib/pagination";
 import { providerFromUrl } from "@/lib/db/provider";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
+type UpdateClientInput = z.infer<typeof updateClientSchema>;
 
 function decodeClaims(jwt: string): Record<string, unknown> | null {
   try {
@@ -28,7 +27,35 @@ function decodeClaims(jwt: string): Record<string, unknown> | null {
   }
 }
 
-export function toClientView(row: ClientRow): ClientView {
+/** The columns a client's public view is made of (no secret hashes). */
+const VIEW_COLUMNS = {
+  id: true,
+  clientId: true,
+  name: true,
+  status: true,
+  tokenEndpointAuthMethod: true,
+  grantTypes: true,
+  responseTypes: true,
+  redirectUris: true,
+  scope: true,
+  jwks: true,
+  jwksUri: true,
+  softwareId: true,
+  orgId: true,
+  orgName: true,
+  roles: true,
+  tokenEndpointAuthSigningAlg: true,
+  idTokenSignedResponseAlg: true,
+  requestObjectSigningAlg: true,
+  tlsClientAuthSubjectDn: true,
+  registeredVia: true,
+  softwareStatement: true,
+  createdBy: true,
+  createdAt: true,
+} satisfies Prisma.ClientSelect;
+type ClientViewRow = Prisma.ClientGetPayload<{ select: typeof VIEW_COLUMNS }>;
+
+export function toClientView(row: ClientViewRow): ClientView {
   return {
     clientId: row.clientId,
     name: row.name,
@@ -76,31 +103,54 @@ function checkSigningAlgs(profile: string, values: Partial<Record<SigningAlgFiel
 }
 
 /**
+ * How many clients one search page reads at most. A search (`q`) is a substring
+ * match, which no index serves: it reads the tenant's clients newest first and
+ * keeps the matching ones. So that a search costs the same in a tenant of any
+ * size, one page examines at most this many clients; when they hold fewer
+ * matches than the page size, the page is short and its cursor continues the
+ * search after the last client examined.
+ */
+export const SEARCH_WINDOW = 2000;
+
+/**
  * A page of a tenant's clients, newest first, with search (client_id, name,
  * software_id, organisation) and filters; cursor pagination by id (ids are
- * time-ordered), so a deep page costs the same as the first.
+ * time-ordered), so a deep page costs the same as the first. Each filter
+ * (status, auth method, registration source) has an index (tenantId, filter,
+ * id): a page is one index range, whatever the filters. A page may hold fewer
+ * items than `limit` (a search, see SEARCH_WINDOW) and still have a next page:
+ * `nextCursor` alone says whether there is more.
  */
 export async function listClients(actor: Actor, slug: string, query: unknown = {}): Promise<Page<ClientView>> {
   requireTenantRole(actor, "viewer", slug);
   const q = parseInput(listClientsQuerySchema, query ?? {});
   const cursor = decodeCursor(q.cursor);
+  const where: Prisma.ClientWhereInput = {
+    tenantId: await tenantId(slug),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.authMethod ? { tokenEndpointAuthMethod: q.authMethod } : {}),
+    ...(q.registeredVia ? { registeredVia: q.registeredVia } : {}),
+    ...(cursor ? { id: { lt: cursor } } : {}),
+  };
+  if (!q.q) {
+    const rows = await db().client.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1, select: VIEW_COLUMNS });
+    return toPage(rows, q.limit, toClientView);
+  }
+  // The last client of this page's search window, read from the index alone;
+  // none when no client remains beyond the window.
+  const [last, beyond] = await db().client.findMany({ where, orderBy: { id: "desc" }, skip: SEARCH_WINDOW - 1, take: 2, select: { id: true } });
+  const edge = beyond ? last : undefined;
   const insensitive = providerFromUrl(env().databaseUrl) === "postgresql" ? { mode: "insensitive" as const } : {};
-  const search = q.q
-    ? { OR: (["clientId", "name", "softwareId", "orgName", "orgId"] as const).map((field) => ({ [field]: { contains: q.q, ...insensitive } })) }
-    : {};
+  const search = (["clientId", "name", "softwareId", "orgName", "orgId"] as const).map((field) => ({ [field]: { contains: q.q, ...insensitive } }));
   const rows = await db().client.findMany({
-    where: {
-      tenantId: await tenantId(slug),
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.authMethod ? { tokenEndpointAuthMethod: q.authMethod } : {}),
-      ...(q.registeredVia ? { registeredVia: q.registeredVia } : {}),
-      ...(cursor ? { id: { lt: cursor } } : {}),
-      ...search,
-    },
+    where: { AND: [where, ...(edge ? [{ id: { gte: edge.id } }] : [])], OR: search },
     orderBy: { id: "desc" },
     take: q.limit + 1,
+    select: VIEW_COLUMNS,
   });
-  return toPage(rows, q.limit, toClientView);
+  const page = toPage(rows, q.limit, toClientView);
+  // Fewer matches than a page in a full window: the search goes on after it.
+  return page.nextCursor === null && edge ? { items: page.items, nextCursor: encodeCursor(edge.id) } : page;
 }
 
 async function clientRow(slug: string, clientId: string): Promise<ClientRow> {

@@ -137,7 +137,14 @@ export const createdClientSchema = clientSchema
 export const REGISTRATION_SOURCES = ["console", "dcr"] as const;
 
 export const listClientsQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().describe("Search in client_id, name, software_id and organisation"),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      "Search in client_id, name, software_id and organisation. A page searches at most 2,000 clients: it may hold fewer matches than `limit` (even none) and still have a nextCursor that continues the search",
+    ),
   status: z.enum(["active", "suspended"]).optional(),
   authMethod: z.enum([...AUTH_METHODS, "tls_client_auth"]).optional(),
   registeredVia: z.enum(REGISTRATION_SOURCES).optional(),

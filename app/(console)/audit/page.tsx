@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
@@ -13,7 +14,7 @@ import { auditParams, filterSearch, isoToLocal, parseAuditParams, type RawSearch
 
 export const metadata: Metadata = { title: "Audit log" };
 
-function ErrorBox({ title, messages }: { title: string; messages: string[] }) {
+function ErrorBox({ title, messages, children }: { title: string; messages: string[]; children?: ReactNode }) {
   return (
     <div role="alert" data-testid="audit-error" className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-800">
       <p className="font-medium">{title}</p>
@@ -22,6 +23,7 @@ function ErrorBox({ title, messages }: { title: string; messages: string[] }) {
           <li key={m}>{m}</li>
         ))}
       </ul>
+      {children}
     </div>
   );
 }
@@ -35,8 +37,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     auditFacets(actor),
     parsed.ok
       ? listAuditEvents(actor, parsed.query).catch((error: unknown) => {
-          // A cursor that was tampered with or outlived its row is bad input, not a crash.
-          if (isAppError(error) && error.code === "validation_failed") return { error: error.message };
+          // A cursor that was edited or cut short is bad input, not a crash.
+          if (isAppError(error) && error.code === "validation_failed") {
+            const badCursor = error.fieldErrors.some((e) => e.path === "cursor");
+            return {
+              error: badCursor
+                ? "The page link's cursor is not a cursor from a previous page (it may have been edited or cut short)."
+                : error.message,
+            };
+          }
           throw error;
         })
       : null,
@@ -71,7 +80,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {!parsed.ok ? (
           <ErrorBox title="These filters are not valid" messages={parsed.errors} />
         ) : page && "error" in page ? (
-          <ErrorBox title="This page cannot be shown" messages={[page.error]} />
+          <ErrorBox title="This page cannot be shown" messages={[page.error]}>
+            <Link className="mt-2 inline-block text-red-900 underline" href={href({})}>
+              Go to the first page with these filters
+            </Link>
+          </ErrorBox>
         ) : page && page.items.length > 0 ? (
           <>
             <p className="mb-2 text-sm text-slate-600" data-testid="audit-count">

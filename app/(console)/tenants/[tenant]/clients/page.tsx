@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole, type Actor } from "@/lib/auth/roles";
 import { isAppError, unlessNotFound } from "@/lib/errors";
-import { listClients } from "@/lib/clients/clients";
+import { listClients, SEARCH_WINDOW } from "@/lib/clients/clients";
 import type { ClientView } from "@/lib/clients/schemas";
 import type { Page } from "@/lib/pagination";
 import { Badge } from "@/components/ui/badge";
@@ -91,6 +91,17 @@ export default async function ClientsPage({ params, searchParams }: Props) {
               Show all clients
             </Link>
           </div>
+        ) : result.page.items.length === 0 && result.page.nextCursor ? (
+          // A search reads a bounded stretch of the list per page (SEARCH_WINDOW): this one held no match.
+          <>
+            <EmptyState title="No matches among these clients">
+              The search reads {SEARCH_WINDOW.toLocaleString("en-GB")} clients per page, newest first; older clients are on the next page.
+            </EmptyState>
+            <AuditPagination
+              firstHref={filters.cursor ? clientListHref(base, filters) : null}
+              nextHref={clientListHref(base, filters, { cursor: result.page.nextCursor })}
+            />
+          </>
         ) : result.page.items.length === 0 ? (
           narrowed || filters.cursor ? (
             <EmptyState title={filters.cursor ? "No more clients" : "No clients match these filters"}>
