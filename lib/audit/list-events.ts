@@ -1,6 +1,7 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
-import { requireRole, type Actor } from "@/lib/auth/roles";
+import { canAccessTenant, requireRole, type Actor } from "@/lib/auth/roles";
+import { notFound } from "@/lib/errors";
 import { decodeCursor, invalidCursor, toPage, type Page } from "@/lib/pagination";
 import type { AuditEventView, AuditQuery } from "@/lib/audit/schemas";
 
@@ -129,7 +130,7 @@ export async function listAuditEvents(actor: Actor, query: AuditQuery): Promise<
   requireRole(actor, "viewer");
   const after = await afterCursor(query.cursor);
   const { action, ...rest } = query;
-  const filters = auditWhere(rest);
+  const filters: Prisma.AuditEventWhereInput = { AND: [auditWhere(rest), visibleTo(actor, query.tenant)] };
   const take = query.limit + 1;
   const where = (extra: Prisma.AuditEventWhereInput): Prisma.AuditEventWhereInput => ({ AND: [filters, extra, ...(after ? [after] : [])] });
 
@@ -157,9 +158,29 @@ export async function listAuditEvents(actor: Actor, query: AuditQuery): Promise<
   return toPage(rows, query.limit, toAuditView);
 }
 
+/**
+ * The events an actor may read: all of them, or for an actor limited to some
+ * tenants only those tenants' events (not the platform's: users, tokens). A
+ * tenant filter outside the actor's tenants is a tenant that does not exist.
+ */
+function visibleTo(actor: Actor, tenantFilter: string | undefined): Prisma.AuditEventWhereInput {
+  if (!actor.tenants) return {};
+  if (tenantFilter !== undefined && !canAccessTenant(actor, tenantFilter)) throw notFound(`tenant "${tenantFilter}"`);
+  return { tenantSlug: { in: [...actor.tenants] } };
+}
+
 /** The distinct actions and actors seen, for the filter menus of the audit page. */
 export async function auditFacets(actor: Actor): Promise<{ actions: string[]; actors: string[] }> {
   requireRole(actor, "viewer");
+  if (actor.tenants) {
+    // Only what the actor's tenants' events hold: other tenants' actors are not its business.
+    const where = visibleTo(actor, undefined);
+    const [actions, actors] = await Promise.all([
+      db().auditEvent.groupBy({ by: ["action"], where, orderBy: { action: "asc" }, take: FACET_LIMIT }),
+      db().auditEvent.groupBy({ by: ["actorLabel"], where, orderBy: { actorLabel: "asc" }, take: FACET_LIMIT }),
+    ]);
+    return { actions: actions.map((r) => r.action), actors: actors.map((r) => r.actorLabel) };
+  }
   const [actions, actors] = await Promise.all([distinctValues("action"), distinctValues("actorLabel")]);
   return { actions, actors };
 }

@@ -8,7 +8,8 @@ import { addSigningKey } from "@/lib/keys/add-key";
 import { createClient } from "@/lib/clients/clients";
 import { createIdentityProvider } from "@/lib/idps/identity-providers";
 import { createDirectory } from "@/lib/directories/directories";
-import { ADMIN, uniq } from "./helpers";
+import { auditFacets } from "@/lib/audit/list-events";
+import { ADMIN, actorWith, uniq } from "./helpers";
 
 /**
  * Every /api/v1 route of a tenant, called by an actor limited to another
@@ -36,6 +37,12 @@ async function call(spec: RouteSpec, params: Record<string, string>, token: stri
 }
 
 const specs = Object.entries(contract) as [string, RouteSpec][];
+
+/** GET /api/v1/audit with a query string. */
+async function fetchAudit(query: string, token: string): Promise<Response> {
+  const mod = (await import(/* @vite-ignore */ `${process.cwd()}/app/api/v1/audit/route.ts`)) as RouteModule;
+  return mod.GET!(new Request(`http://keyward.test/api/v1/audit?${query}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+}
 const tenantRoutes = specs.filter(([, s]) => s.path.includes("{tenant}"));
 
 /** What B holds, counted before and after: nothing may change through A's token. */
@@ -129,6 +136,20 @@ describe("tenant isolation of the admin API", () => {
       expect(res.status, name).toBe(403);
       expect(((await res.json()) as { detail: string }).detail).toMatch(/over every tenant/);
     }
+  });
+
+  it("shows the limited actor the audit events of its tenants only, and none of the others' actors", async () => {
+    await createClient(actorWith("admin", "b-only@bank.test"), b, { name: "Audited in B", tokenEndpointAuthMethod: "client_secret_basic" });
+    await createClient(actorWith("admin", "a-side@bank.test"), a, { name: "Audited in A", tokenEndpointAuthMethod: "client_secret_basic" });
+    const page = (await (await call(contract.listAudit, {}, scopedViewer)).json()) as { items: { tenant: string | null }[] };
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(new Set(page.items.map((e) => e.tenant))).toEqual(new Set([a]));
+    const other = await fetchAudit(`tenant=${b}`, scopedViewer);
+    expect(other.status).toBe(404);
+    const facets = await auditFacets({ ...actorWith("viewer"), tenants: [a] });
+    expect(facets.actors).toContain("a-side@bank.test");
+    expect(facets.actors).not.toContain("b-only@bank.test");
+    expect((await auditFacets(ADMIN)).actors).toContain("b-only@bank.test");
   });
 
   it("lets the limited token do its work in its own tenant", async () => {
