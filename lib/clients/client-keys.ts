@@ -12,6 +12,7 @@ import { addClientKeySchema, type ClientKeyView } from "@/lib/clients/schemas";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { idpHealth } from "@/lib/idps/idp-keys";
 import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
+import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 
 const DAY_MS = 86_400_000;
 export const CLIENT_KEY_WARNING_DAYS = 30;
@@ -119,8 +120,10 @@ export async function addClientKey(actor: Actor, slug: string, clientId: string,
     }
     if (keys.length >= MAX_KEYS) throw new AppError("conflict", `the client has ${keys.length} keys; remove one first (at most ${MAX_KEYS})`);
     await tx.client.update({ where: { id: client.id }, data: { jwks: JSON.stringify({ keys: [...keys, key] }) } });
+    await bumpTrustVersion(tx, client.tenantId);
     await recordAudit(tx, actor, { action: "client.key_add", target: { type: "client", id: clientId }, tenantSlug: slug, after: describeClientKey(key) });
   });
+  trustChanged(slug);
   return describeClientKey(key);
 }
 
@@ -135,8 +138,10 @@ export async function removeClientKey(actor: Actor, slug: string, clientId: stri
     if (!found) throw notFound(`key "${kid}" of client "${clientId}"`);
     if (keys.length === 1) throw new AppError("conflict", `"${kid}" is the client's only key; add its successor first`);
     await tx.client.update({ where: { id: client.id }, data: { jwks: JSON.stringify({ keys: keys.filter((k) => k !== found) }) } });
+    await bumpTrustVersion(tx, client.tenantId);
     await recordAudit(tx, actor, { action: "client.key_remove", target: { type: "client", id: clientId }, tenantSlug: slug, before: describeClientKey(found) });
   });
+  trustChanged(slug);
 }
 
 /**

@@ -15,6 +15,7 @@ import { dcrRulesOf } from "@/lib/tenants/profiles";
 import type { z } from "zod";
 import { decodeCursor, encodeCursor, toPage, type Page } from "@/lib/pagination";
 import { providerFromUrl } from "@/lib/db/provider";
+import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
 type UpdateClientInput = z.infer<typeof updateClientSchema>;
@@ -233,10 +234,12 @@ export async function updateClient(actor: Actor, slug: string, clientId: string,
   const columns = updateData(row, tenant.profile, data);
   const updated = await db().$transaction(async (tx) => {
     const next = await tx.client.update({ where: { id: row.id }, data: columns });
+    await bumpTrustVersion(tx, row.tenantId);
     const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
     await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
     return next;
   });
+  trustChanged(slug);
   return toClientView(updated);
 }
 
@@ -246,8 +249,10 @@ export async function deleteClient(actor: Actor, slug: string, clientId: string)
   const row = await clientRow(slug, clientId);
   await db().$transaction(async (tx) => {
     await tx.client.delete({ where: { id: row.id } });
+    await bumpTrustVersion(tx, row.tenantId);
     await recordAudit(tx, actor, { action: "client.delete", target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row) });
   });
+  trustChanged(slug);
 }
 
 /**
@@ -288,6 +293,7 @@ export async function createClient(actor: Actor, slug: string, input: unknown): 
         createdBy: actor.label,
       },
     });
+    await bumpTrustVersion(tx, id);
     await recordAudit(tx, actor, {
       action: "client.create",
       target: { type: "client", id: created.clientId },
@@ -296,5 +302,6 @@ export async function createClient(actor: Actor, slug: string, input: unknown): 
     });
     return created;
   });
+  trustChanged(slug);
   return { ...toClientView(row), ...(secret ? { clientSecret: secret } : {}) };
 }

@@ -12,6 +12,7 @@ import { inlineJwks } from "@/lib/idps/key-sources";
 import { consumeJti } from "@/lib/protocol/replay-cache";
 import { jsonSnapshot } from "@/lib/protocol/jwks";
 import { publishedTenant, type Snapshot } from "@/lib/protocol/published-state";
+import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 import { validateRegistration, type RegistrationMetadata } from "@/lib/dcr/validate-registration";
 
 type ClientRow = Prisma.ClientGetPayload<object>;
@@ -140,8 +141,10 @@ async function answerRegistration(
     if (method === "DELETE") {
       await db().$transaction(async (tx) => {
         await tx.client.delete({ where: { id: row.id } });
+        await bumpTrustVersion(tx, tenant.id);
         await recordAudit(tx, actor, { action: "client.registration_delete", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: summary(row) });
       });
+      trustChanged(slug);
       return { status: 204, body: Buffer.alloc(0), etag: "", headers: NO_STORE };
     }
     // PUT: a new registration request, checked like the first one, for the same software.
@@ -152,9 +155,11 @@ async function answerRegistration(
     if (!(await consumeJti(`dcr:${checked.metadata.softwareId}`, checked.jti!, checked.exp!))) return error(400, "invalid_client_metadata", `request.jti: jti "${checked.jti}" was already used`);
     const updated = await db().$transaction(async (tx) => {
       const next = await tx.client.update({ where: { id: row.id }, data: columns(checked.metadata!) });
+      await bumpTrustVersion(tx, tenant.id);
       await recordAudit(tx, actor, { action: "client.registration_update", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: summary(row), after: summary(next) });
       return next;
     });
+    trustChanged(slug);
     return jsonSnapshot(200, registrationResponse(updated, issuer), NO_STORE);
   } catch (e) {
     if (isAppError(e) && e.code === "validation_failed") return error(400, "invalid_client_metadata", e.message);
@@ -193,8 +198,10 @@ async function register(tenant: { id: string; profile: string; issuer: string },
         createdBy: `dcr:${m.softwareId}`,
       },
     });
+    await bumpTrustVersion(tx, tenant.id);
     await recordAudit(tx, clientActor(m.softwareId), { action: "client.register", target: { type: "client", id: created.clientId }, tenantSlug: slug, after: summary(created) });
     return created;
   });
+  trustChanged(slug);
   return jsonSnapshot(201, registrationResponse(row, tenant.issuer, { registration_access_token: registrationAccessToken }), NO_STORE);
 }

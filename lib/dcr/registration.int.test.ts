@@ -98,6 +98,18 @@ async function send(slug: string, body: string, init: { method?: string; path?: 
 
 const clientCount = async (slug: string) => db().client.count({ where: { tenant: { slug } } });
 
+/** client_credentials for a registered client, authenticating with a key of its software. */
+async function clientToken(slug: string, issuer: string, clientId: string, scope: string) {
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await tpp.sign({ iss: clientId, sub: clientId, aud: `${issuer}/oauth2/token`, iat: now, exp: now + 60, jti: randomUUID() });
+  const res = await fetch(`${base}/${slug}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion, scope }).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as { error?: string } };
+}
+
 describe("Dynamic Client Registration", () => {
   it("registers a client from a valid Open Banking style request; the client gets tokens with private_key_jwt at once", async () => {
     const { slug, issuer } = await bank();
@@ -217,6 +229,8 @@ describe("Dynamic Client Registration", () => {
     expect(read).toMatchObject({ status: 200, body: { client_id: clientId, redirect_uris: [REDIRECT] } });
     expect(read.body.registration_access_token).toBeUndefined();
 
+    expect((await clientToken(slug, issuer, clientId, "payments")).status).toBe(200);
+
     // PUT: a new request, checked like the first.
     const badUpdate = await send(slug, await tpp.sign(requestClaims(issuer, softwareId, ssa, { redirect_uris: ["https://evil.example/cb"] })), { method: "PUT", path, token });
     expect(badUpdate).toMatchObject({ status: 400, body: { error: "invalid_redirect_uri" } });
@@ -225,12 +239,16 @@ describe("Dynamic Client Registration", () => {
     expect(foreign).toMatchObject({ status: 400, body: { error_description: expect.stringMatching(/^request\.software_id: .* is not the software this client was registered for/) } });
     const updated = await send(slug, await tpp.sign(requestClaims(issuer, softwareId, ssa, { redirect_uris: ["https://tpp.example/other"], scope: "accounts" })), { method: "PUT", path, token });
     expect(updated).toMatchObject({ status: 200, body: { client_id: clientId, redirect_uris: ["https://tpp.example/other"], scope: "accounts" } });
+    // The token endpoint sees the new registration at once.
+    expect((await clientToken(slug, issuer, clientId, "payments")).body.error).toBe("invalid_scope");
+    expect((await clientToken(slug, issuer, clientId, "accounts")).status).toBe(200);
 
     // Another tenant's endpoint does not know the client, whatever the token.
     const other = await bank();
     expect((await send(other.slug, "", { method: "GET", path, token })).status).toBe(401);
 
     expect((await send(slug, "", { method: "DELETE", path, token })).status).toBe(204);
+    expect(await clientToken(slug, issuer, clientId, "accounts")).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     expect((await send(slug, "", { method: "GET", path, token })).status).toBe(401);
     expect(await db().client.count({ where: { clientId } })).toBe(0);
     const actions = (await db().auditEvent.findMany({ where: { tenantSlug: slug, targetId: clientId }, orderBy: { at: "asc" } })).map((e) => e.action);

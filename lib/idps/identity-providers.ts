@@ -10,6 +10,7 @@ import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { tenantIssuer } from "@/lib/tenants/tenants";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
 import { createIdpSchema, DEFAULT_ASSERTION_ALGS, updateIdpSchema, type IdpView } from "@/lib/idps/schemas";
+import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 
 type IdpRow = Prisma.IdentityProviderGetPayload<object>;
 
@@ -116,12 +117,14 @@ export async function createIdentityProvider(actor: Actor, slug: string, input: 
           createdBy: actor.label,
         },
       });
+      await bumpTrustVersion(tx, tenant.id);
       await recordAudit(tx, actor, { action: "idp.create", target: { type: "identity_provider", id: created.id }, tenantSlug: slug, after: summary(created) });
       return created;
     })
     .catch((error: unknown) => {
       throw isUniqueViolation(error) ? nameTaken(data.name) : error;
     });
+  trustChanged(slug);
   return toIdpView(row);
 }
 
@@ -148,12 +151,14 @@ export async function updateIdentityProvider(actor: Actor, slug: string, id: str
           ...(data.fetch?.sizeLimitBytes !== undefined ? { sizeLimitBytes: data.fetch.sizeLimitBytes } : {}),
         },
       });
+      await bumpTrustVersion(tx, before.tenantId);
       await recordAudit(tx, actor, { action: "idp.update", target: { type: "identity_provider", id }, tenantSlug: slug, before: summary(before), after: summary(updated) });
       return updated;
     })
     .catch((error: unknown) => {
       throw isUniqueViolation(error) ? nameTaken(data.name ?? before.name) : error;
     });
+  trustChanged(slug);
   return toIdpView(row);
 }
 
@@ -162,6 +167,8 @@ export async function deleteIdentityProvider(actor: Actor, slug: string, id: str
   const before = await idpRow(slug, id);
   await db().$transaction(async (tx) => {
     await tx.identityProvider.delete({ where: { id: before.id } });
+    await bumpTrustVersion(tx, before.tenantId);
     await recordAudit(tx, actor, { action: "idp.delete", target: { type: "identity_provider", id }, tenantSlug: slug, before: summary(before) });
   });
+  trustChanged(slug);
 }

@@ -24,10 +24,20 @@ export interface AssertionResult {
 
 type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | Uint8Array | import("jose").KeyObject>;
 
+// One local key set per inline JWKS object: a caller that keeps its IdP view
+// (the token endpoint, lib/protocol/trusted-parties.ts) imports each key once.
+const localSets = new WeakMap<object, KeyResolver>();
+
 /** Where an IdP's verification keys come from: the remote cache, or its inline/certificate JWKS. */
 export function idpKeyResolver(idp: Pick<IdpView, "keySource" | "jwksUri" | "jwks" | "fetch">): KeyResolver {
   if (idp.keySource === "jwks_uri" && idp.jwksUri) return remoteJwksCache().resolver(idp.jwksUri, idp.fetch) as KeyResolver;
-  return createLocalJWKSet({ keys: (idp.jwks?.keys ?? []) as never[] }) as unknown as KeyResolver;
+  if (!idp.jwks) return createLocalJWKSet({ keys: [] }) as unknown as KeyResolver;
+  let set = localSets.get(idp.jwks);
+  if (!set) {
+    set = createLocalJWKSet({ keys: idp.jwks.keys as never[] }) as unknown as KeyResolver;
+    localSets.set(idp.jwks, set);
+  }
+  return set;
 }
 
 // A NumericDate far beyond year 275760 is still a JSON number: say so rather than throw.

@@ -1,11 +1,10 @@
-import { createLocalJWKSet, jwtVerify, type JWSHeaderParameters } from "jose";
+import { jwtVerify } from "jose";
 import { decodeCompactJws, JwsFormatError, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
-import { db } from "@/lib/db";
 import { hashSecretToken, sameSecret } from "@/lib/auth/secret-token";
-import type { ClientRow } from "@/lib/clients/clients";
-import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { ASSERTION_ALGS } from "@/lib/idps/schemas";
 import { consumeJti } from "@/lib/protocol/replay-cache";
+import type { TenantInfo } from "@/lib/protocol/published-state";
+import { findTrustedClient, type TrustedClient } from "@/lib/protocol/trusted-parties";
 import { ClientCertificateError, parseClientCertHeader, subjectMatches } from "@/lib/protocol/client-certificate";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -28,9 +27,9 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
 }
 
-async function clientOf(tenantId: string, clientId: string): Promise<ClientRow> {
-  const client = await db().client.findUnique({ where: { clientId } });
-  if (!client || client.tenantId !== tenantId) throw invalidClient(`no client "${clientId}" in this tenant`);
+async function clientOf(tenant: TenantInfo, clientId: string): Promise<TrustedClient> {
+  const client = await findTrustedClient(tenant, clientId);
+  if (!client) throw invalidClient(`no client "${clientId}" in this tenant`);
   if (client.status !== "active") throw invalidClient(`client "${clientId}" is suspended`);
   return client;
 }
@@ -40,7 +39,7 @@ async function clientOf(tenantId: string, clientId: string): Promise<ClientRow> 
  * TLS handshake and forwarded must be valid now and have the registered
  * subject DN.
  */
-function tlsClientAuth(client: ClientRow, header: string | undefined): ClientRow {
+function tlsClientAuth(client: TrustedClient, header: string | undefined): TrustedClient {
   if (!header) {
     throw invalidClient(`client "${client.clientId}" authenticates with tls_client_auth: the request must come over mutual TLS, its certificate forwarded by the proxy in Client-Cert`);
   }
@@ -65,12 +64,12 @@ function tlsClientAuth(client: ClientRow, header: string | undefined): ClientRow
  * certificate (tls_client_auth, with client_id in the form).
  */
 export async function authenticateClient(
-  tenant: { id: string },
+  tenant: TenantInfo,
   params: URLSearchParams,
   authorization: string | undefined,
   endpoints: { tokenEndpoint: string; issuer: string },
   clientCertHeader?: string,
-): Promise<ClientRow> {
+): Promise<TrustedClient> {
   const assertion = params.get("client_assertion");
   const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i)?.[1];
   if (authorization && !basic) throw invalidClient("the Authorization header must be HTTP Basic with the client id and secret");
@@ -87,7 +86,7 @@ export async function authenticateClient(
     } catch {
       throw invalidClient("the HTTP Basic credentials are not form-urlencoded correctly");
     }
-    const client = await clientOf(tenant.id, clientId);
+    const client = await clientOf(tenant, clientId);
     if (client.tokenEndpointAuthMethod !== "client_secret_basic" || !client.clientSecretHash) {
       throw invalidClient(`client "${clientId}" authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
     }
@@ -108,19 +107,16 @@ export async function authenticateClient(
     if (headerProblem) throw invalidClient(`client_assertion refused: ${headerProblem}`);
     const claimed = typeof decoded.payload.iss === "string" && decoded.payload.iss !== "" ? decoded.payload.iss : undefined;
     if (!claimed) throw invalidClient("client_assertion has no iss (it must be the client id)");
-    const client = await clientOf(tenant.id, claimed);
+    const client = await clientOf(tenant, claimed);
     if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw invalidClient(`client "${claimed}" authenticates with ${client.tokenEndpointAuthMethod}`);
     // A client registered with token_endpoint_auth_signing_alg signs with that one only (RFC 7591 §2).
     const algorithms = client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_ALGS];
     if (typeof decoded.header.alg !== "string" || !algorithms.includes(decoded.header.alg)) {
       throw invalidClient(`client_assertion refused: alg ${JSON.stringify(decoded.header.alg ?? null)} is not allowed (${algorithms.join(", ")})`);
     }
-    const keys = client.jwksUri
-      ? remoteJwksCache().resolver(client.jwksUri)
-      : (createLocalJWKSet(JSON.parse(client.jwks ?? '{"keys":[]}')) as (h: JWSHeaderParameters) => Promise<CryptoKey>);
     let payload;
     try {
-      ({ payload } = await jwtVerify(assertion, keys as never, {
+      ({ payload } = await jwtVerify(assertion, client.keys, {
         algorithms,
         issuer: client.clientId,
         subject: client.clientId,
@@ -143,7 +139,7 @@ export async function authenticateClient(
   }
   const clientId = params.get("client_id");
   if (clientId) {
-    const client = await clientOf(tenant.id, clientId);
+    const client = await clientOf(tenant, clientId);
     if (client.tokenEndpointAuthMethod !== "tls_client_auth") {
       throw invalidClient(`client "${clientId}" must authenticate with ${client.tokenEndpointAuthMethod} (HTTP Basic or a client assertion)`);
     }

@@ -30,6 +30,8 @@ export interface TenantInfo {
   jwksMaxAgeSeconds: number;
   accessTokenTtlSeconds: number;
   publishVersion: number;
+  /** moves with every change to the tenant's clients and IdPs (lib/protocol/trust-version.ts) */
+  trustVersion: number;
 }
 
 export interface Snapshot {
@@ -60,7 +62,7 @@ async function loadTenants(): Promise<void> {
   // What the read returns is at least as new as its start.
   const startedAt = Date.now();
   const rows = await db().tenant.findMany({
-    select: { id: true, slug: true, name: true, profile: true, jwksMaxAgeSeconds: true, accessTokenTtlSeconds: true, publishVersion: true },
+    select: { id: true, slug: true, name: true, profile: true, jwksMaxAgeSeconds: true, accessTokenTtlSeconds: true, publishVersion: true, trustVersion: true },
   });
   const next = new Map(rows.map((r) => [r.slug, r]));
   const previous = s.tenants;

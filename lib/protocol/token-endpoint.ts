@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { signForTenant } from "@/lib/keys/sign";
-import { toIdpView } from "@/lib/idps/identity-providers";
 import { verifyAssertion } from "@/lib/idps/verify-assertion";
 import { decodeCompactJws, JwsFormatError } from "@/lib/crypto/decode-jws";
 import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
@@ -14,6 +12,7 @@ import { consumeJti } from "@/lib/protocol/replay-cache";
 import { publishedTenant } from "@/lib/protocol/published-state";
 import { jsonSnapshot } from "@/lib/protocol/jwks";
 import type { Snapshot } from "@/lib/protocol/published-state";
+import { findTrustedIdp, type TrustedClient } from "@/lib/protocol/trusted-parties";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
@@ -36,11 +35,10 @@ export function parseTokenForm(body: string): URLSearchParams {
   return params;
 }
 
-function grantedScope(requested: string | null, allowed: string): string {
-  const mine = new Set(allowed.split(" ").filter(Boolean));
-  if (!requested) return allowed;
+function grantedScope(requested: string | null, client: TrustedClient): string {
+  if (!requested) return client.scope;
   const asked = requested.split(" ").filter(Boolean);
-  const refused = asked.filter((s) => !mine.has(s));
+  const refused = asked.filter((s) => !client.scopes.has(s));
   if (refused.length > 0) throw new OAuthError(400, "invalid_scope", `the client may not ask for ${refused.join(", ")}`);
   return asked.join(" ");
 }
@@ -77,10 +75,10 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
       throw new OAuthError(400, "unsupported_grant_type", `grant_type "${grantType}" is not supported; use ${JWT_BEARER} or client_credentials`);
     }
     const client = await authenticateClient(tenant, params, authorization, { tokenEndpoint: tokenEndpointUrl, issuer }, clientCert);
-    if (!(JSON.parse(client.grantTypes) as string[]).includes(grantType)) {
+    if (!client.grantTypes.has(grantType)) {
       throw new OAuthError(400, "unauthorized_client", `client "${client.clientId}" may not use the ${grantType} grant`);
     }
-    const scope = grantedScope(params.get("scope"), client.scope);
+    const scope = grantedScope(params.get("scope"), client);
 
     let subject = client.clientId;
     if (grantType === JWT_BEARER) {
@@ -92,15 +90,15 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
       } catch (error) {
         throw new OAuthError(400, "invalid_grant", `format: the assertion is not a signed JWT: ${error instanceof JwsFormatError ? error.message : "it cannot be decoded"}`);
       }
-      const row = typeof iss === "string" ? await db().identityProvider.findFirst({ where: { tenantId: tenant.id, name: iss } }) : null;
-      if (!row) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${String(iss)}" is registered in this tenant`);
-      if (!row.enabled) throw new OAuthError(400, "invalid_grant", `iss: the identity provider "${row.name}" is disabled`);
-      const result = await verifyAssertion(assertion, toIdpView(row));
+      const idp = typeof iss === "string" ? await findTrustedIdp(tenant, iss) : null;
+      if (!idp) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${String(iss)}" is registered in this tenant`);
+      if (!idp.enabled) throw new OAuthError(400, "invalid_grant", `iss: the identity provider "${idp.name}" is disabled`);
+      const result = await verifyAssertion(assertion, idp.view);
       if (!result.valid) throw new OAuthError(400, "invalid_grant", result.error ?? "the assertion is not valid");
       const claims = result.claims!;
-      if (row.refuseJtiReuse) {
+      if (idp.refuseJtiReuse) {
         if (typeof claims.jti !== "string" || !claims.jti) throw new OAuthError(400, "invalid_grant", "jti: missing; this identity provider's assertions must each carry a jti");
-        if (!(await consumeJti(`idp:${row.id}`, claims.jti, claims.exp!))) throw new OAuthError(400, "invalid_grant", "jti: this assertion was already used");
+        if (!(await consumeJti(`idp:${idp.id}`, claims.jti, claims.exp!))) throw new OAuthError(400, "invalid_grant", "jti: this assertion was already used");
       }
       subject = claims.sub!;
     }
