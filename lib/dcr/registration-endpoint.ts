@@ -18,8 +18,10 @@ import { validateRegistration, type RegistrationMetadata } from "@/lib/dcr/valid
 type ClientRow = Prisma.ClientGetPayload<object>;
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
-const error = (status: number, code: string, description: string, headers: Record<string, string> = {}) =>
-  jsonSnapshot(status, { error: code, error_description: description }, { ...NO_STORE, ...headers });
+const error = (status: number, code: string, description: string, headers: Record<string, string> = {}): Snapshot => ({
+  ...jsonSnapshot(status, { error: code, error_description: description }, { ...NO_STORE, ...headers }),
+  error: code,
+});
 const invalidToken = (description: string) => error(401, "invalid_token", description, { "www-authenticate": 'Bearer error="invalid_token"' });
 
 /** The actor DCR changes are audited under: the software itself. */
@@ -104,7 +106,7 @@ export async function registrationEndpoint(
 ): Promise<Snapshot> {
   const answer = await answerRegistration(slug, method, clientId, contentType, body, authorization);
   if (clientId === null && method === "POST") {
-    metrics().registration(answer.status === 201 ? "registered" : String((JSON.parse(answer.body.toString("utf8")) as { error?: string }).error ?? answer.status));
+    metrics().registration(answer.status === 201 ? "registered" : (answer.error ?? String(answer.status)));
   }
   return answer;
 }

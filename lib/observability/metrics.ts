@@ -105,6 +105,20 @@ function create(): Metrics {
 
   // Bound once per label set: the hot path does no label hashing.
   const bound = new Map<string, { count: client.Counter.Internal; time: client.Histogram.Internal<"endpoint"> }>();
+  const boundCounter = <L extends string>(counter: client.Counter<L>) => {
+    const children = new Map<string, client.Counter.Internal>();
+    return (...values: string[]) => {
+      const key = values.join("\u0000");
+      let child = children.get(key);
+      if (!child) {
+        child = counter.labels(...values);
+        children.set(key, child);
+      }
+      child.inc();
+    };
+  };
+  const countLookup = boundCounter(lookups);
+  const countToken = boundCounter(tokens);
   return {
     registry,
     request(endpoint, status, seconds) {
@@ -127,10 +141,10 @@ function create(): Metrics {
       fetches.labels(host, outcome).inc();
     },
     jwksLookup(result) {
-      lookups.labels(result).inc();
+      countLookup(result);
     },
     token(grant, outcome) {
-      tokens.labels(grant, outcome).inc();
+      countToken(grant, outcome);
     },
     registration(outcome) {
       registrations.labels(outcome).inc();

@@ -14,6 +14,11 @@ export function jsonSnapshot(status: number, value: unknown, headers: Record<str
   return { status, body, etag, headers: { "content-type": "application/json", ...headers } };
 }
 
+/** A per-request JSON answer: never cached nor revalidated, so no ETag is computed. */
+export function jsonAnswer(status: number, value: unknown, headers: Record<string, string>): Snapshot {
+  return { status, body: Buffer.from(JSON.stringify(value)), etag: "", headers: { "content-type": "application/json", ...headers } };
+}
+
 export function protocolError(status: number, error: string, description: string): Snapshot {
   return jsonSnapshot(status, { error, error_description: description }, { "cache-control": "no-store" });
 }

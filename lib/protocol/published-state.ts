@@ -39,6 +39,8 @@ export interface Snapshot {
   body: Buffer;
   etag: string;
   headers: Record<string, string>;
+  /** The error code of an error answer (the metrics' outcome label), when the endpoint names one. */
+  error?: string;
 }
 
 interface State {

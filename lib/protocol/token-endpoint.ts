@@ -10,7 +10,7 @@ import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
 import { parseClientCertHeader } from "@/lib/protocol/client-certificate";
 import { consumeJti } from "@/lib/protocol/replay-cache";
 import { publishedTenant } from "@/lib/protocol/published-state";
-import { jsonSnapshot } from "@/lib/protocol/jwks";
+import { jsonAnswer } from "@/lib/protocol/jwks";
 import type { Snapshot } from "@/lib/protocol/published-state";
 import { findTrustedIdp, type TrustedClient } from "@/lib/protocol/trusted-parties";
 
@@ -18,10 +18,8 @@ export const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 function oauthError(e: OAuthError): Snapshot {
-  return jsonSnapshot(e.status, { error: e.error, error_description: e.message }, {
-    ...NO_STORE,
-    ...(e.status === 401 ? { "www-authenticate": 'Basic realm="token", error="invalid_client"' } : {}),
-  });
+  const headers = e.status === 401 ? { ...NO_STORE, "www-authenticate": 'Basic realm="token", error="invalid_client"' } : NO_STORE;
+  return { ...jsonAnswer(e.status, { error: e.error, error_description: e.message }, headers), error: e.error };
 }
 
 /** The form parameters, each at most once (RFC 6749 §3.2: a repeated parameter is invalid_request). */
@@ -53,15 +51,14 @@ export async function tokenEndpoint(slug: string, contentType: string | undefine
   const seen = { grant: "unknown" };
   const answer = await issueToken(slug, contentType, body, authorization, clientCert, seen);
   // Counted by grant and outcome: "issued", or the OAuth error code.
-  const outcome = answer.status === 200 ? "issued" : String((JSON.parse(answer.body.toString("utf8")) as { error?: string }).error ?? answer.status);
-  metrics().token(seen.grant, outcome);
+  metrics().token(seen.grant, answer.status === 200 ? "issued" : (answer.error ?? String(answer.status)));
   return answer;
 }
 
 async function issueToken(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, clientCert: string | undefined, seen: { grant: string }): Promise<Snapshot> {
   try {
     const tenant = await publishedTenant(slug);
-    if (!tenant) return jsonSnapshot(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE);
+    if (!tenant) return { ...jsonAnswer(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE), error: "not_found" };
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
       throw new OAuthError(415, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
     }
@@ -121,7 +118,7 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
       // The client's own app key when it has one, else the tenant's.
       { typ: "at+jwt", appId: client.clientId, fallbackToTenant: true },
     );
-    return jsonSnapshot(200, { access_token: jwt, token_type: "Bearer", expires_in: tenant.accessTokenTtlSeconds, ...(scope ? { scope } : {}) }, NO_STORE);
+    return jsonAnswer(200, { access_token: jwt, token_type: "Bearer", expires_in: tenant.accessTokenTtlSeconds, ...(scope ? { scope } : {}) }, NO_STORE);
   } catch (error) {
     if (error instanceof OAuthError) return oauthError(error);
     if (isAppError(error) && error.code === "conflict") {
