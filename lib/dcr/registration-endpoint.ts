@@ -10,7 +10,7 @@ import { recordAudit } from "@/lib/audit/record-event";
 import { hashSecretToken, newSecretToken, sameSecret } from "@/lib/auth/secret-token";
 import { inlineJwks } from "@/lib/idps/key-sources";
 import { consumeJti } from "@/lib/protocol/replay-cache";
-import { jsonSnapshot } from "@/lib/protocol/jwks";
+import { errorAnswer, jsonSnapshot } from "@/lib/protocol/jwks";
 import { publishedTenant, type Snapshot } from "@/lib/protocol/published-state";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 import { validateRegistration, type RegistrationMetadata } from "@/lib/dcr/validate-registration";
@@ -18,10 +18,7 @@ import { validateRegistration, type RegistrationMetadata } from "@/lib/dcr/valid
 type ClientRow = Prisma.ClientGetPayload<object>;
 
 const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
-const error = (status: number, code: string, description: string, headers: Record<string, string> = {}): Snapshot => ({
-  ...jsonSnapshot(status, { error: code, error_description: description }, { ...NO_STORE, ...headers }),
-  error: code,
-});
+const error = (status: number, code: string, description: string, headers: Record<string, string> = {}) => errorAnswer(status, code, description, { ...NO_STORE, ...headers });
 const invalidToken = (description: string) => error(401, "invalid_token", description, { "www-authenticate": 'Bearer error="invalid_token"' });
 
 /** The actor DCR changes are audited under: the software itself. */

@@ -19,6 +19,11 @@ export function jsonAnswer(status: number, value: unknown, headers: Record<strin
   return { status, body: Buffer.from(JSON.stringify(value)), etag: "", headers: { "content-type": "application/json", ...headers } };
 }
 
+/** A per-request error answer ({ error, error_description }), its code kept for the metrics' labels. */
+export function errorAnswer(status: number, error: string, description: string, headers: Record<string, string>): Snapshot {
+  return { ...jsonAnswer(status, { error, error_description: description }, headers), error };
+}
+
 export function protocolError(status: number, error: string, description: string): Snapshot {
   return jsonSnapshot(status, { error, error_description: description }, { "cache-control": "no-store" });
 }

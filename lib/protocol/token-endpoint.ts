@@ -10,7 +10,7 @@ import { authenticateClient, OAuthError } from "@/lib/protocol/client-auth";
 import { parseClientCertHeader } from "@/lib/protocol/client-certificate";
 import { consumeJti } from "@/lib/protocol/replay-cache";
 import { publishedTenant } from "@/lib/protocol/published-state";
-import { jsonAnswer } from "@/lib/protocol/jwks";
+import { errorAnswer, jsonAnswer } from "@/lib/protocol/jwks";
 import type { Snapshot } from "@/lib/protocol/published-state";
 import { findTrustedIdp, type TrustedClient } from "@/lib/protocol/trusted-parties";
 
@@ -19,7 +19,7 @@ const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 
 function oauthError(e: OAuthError): Snapshot {
   const headers = e.status === 401 ? { ...NO_STORE, "www-authenticate": 'Basic realm="token", error="invalid_client"' } : NO_STORE;
-  return { ...jsonAnswer(e.status, { error: e.error, error_description: e.message }, headers), error: e.error };
+  return errorAnswer(e.status, e.error, e.message, headers);
 }
 
 /** The form parameters, each at most once (RFC 6749 §3.2: a repeated parameter is invalid_request). */
@@ -58,7 +58,7 @@ export async function tokenEndpoint(slug: string, contentType: string | undefine
 async function issueToken(slug: string, contentType: string | undefined, body: string, authorization: string | undefined, clientCert: string | undefined, seen: { grant: string }): Promise<Snapshot> {
   try {
     const tenant = await publishedTenant(slug);
-    if (!tenant) return { ...jsonAnswer(404, { error: "not_found", error_description: `no tenant "${slug}"` }, NO_STORE), error: "not_found" };
+    if (!tenant) return errorAnswer(404, "not_found", `no tenant "${slug}"`, NO_STORE);
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
       throw new OAuthError(415, "invalid_request", `the body must be application/x-www-form-urlencoded; got ${contentType || "no Content-Type"}`);
     }

@@ -25,13 +25,11 @@ const MAX_CLIENTS_PER_TENANT = 10_000;
 
 export interface TrustedClient {
   readonly clientId: string;
-  readonly tenantId: string;
   readonly status: string;
   readonly tokenEndpointAuthMethod: string;
   readonly clientSecretHash: string | null;
   /** Registered (RFC 7591 §2): its client assertions must be signed with this alg. */
   readonly tokenEndpointAuthSigningAlg: string | null;
-  readonly jwksUri: string | null;
   /** Its keys (private_key_jwt): the jwks_uri through the remote cache, or the inline JWKS with each key imported once. */
   readonly keys: JWTVerifyGetKey;
   readonly grantTypes: ReadonlySet<string>;
@@ -77,21 +75,18 @@ function held(tenant: TenantInfo): Held {
 }
 
 function trustedClient(row: ClientRow): TrustedClient {
-  const scopes = new Set(row.scope.split(" ").filter(Boolean));
   return {
     clientId: row.clientId,
-    tenantId: row.tenantId,
     status: row.status,
     tokenEndpointAuthMethod: row.tokenEndpointAuthMethod,
     clientSecretHash: row.clientSecretHash,
     tokenEndpointAuthSigningAlg: row.tokenEndpointAuthSigningAlg,
-    jwksUri: row.jwksUri,
     keys: row.jwksUri
       ? (remoteJwksCache().resolver(row.jwksUri) as JWTVerifyGetKey)
       : createLocalJWKSet(JSON.parse(row.jwks ?? '{"keys":[]}') as Parameters<typeof createLocalJWKSet>[0]),
     grantTypes: new Set(JSON.parse(row.grantTypes) as string[]),
     scope: row.scope,
-    scopes,
+    scopes: new Set(row.scope.split(" ").filter(Boolean)),
     tlsClientAuthSubjectDn: row.tlsClientAuthSubjectDn,
   };
 }
