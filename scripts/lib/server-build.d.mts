@@ -3,6 +3,9 @@
 /** The compiled server, relative to the repository root. */
 export declare const SERVER_BUNDLE: string;
 
+/** The V8 heap budget of the server, in MiB (--max-old-space-size). */
+export declare const HEAP_BUDGET_MB: number;
+
 /** How production runs the compiled server: `node ...args`, with `env` added to the environment. */
 export declare function serverCommand(env?: NodeJS.ProcessEnv): { args: string[]; env: Record<string, string> };
 
