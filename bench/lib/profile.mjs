@@ -5,6 +5,7 @@
  *   node bench/lib/profile.mjs path/to/file.cpuprofile [top]
  */
 import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const bundles = new Map();
@@ -21,7 +22,7 @@ function bundleSource(file, line) {
       fs.readFileSync(file, "utf8")
         .split("\n")
         .forEach((text, i) => {
-          const m = /^\/\/ ((?:lib\/|server\.ts)[\w./@[\]-]*\.tsx?)$/.exec(text);
+          const m = /^\/\/ (server\.ts|lib\/[\w./@[\]-]*\.tsx?)$/.exec(text);
           if (m) starts.push([i, m[1]]);
         });
     } catch {
@@ -42,7 +43,8 @@ function sourceOf(url, line) {
   const clean = url.replace(/^file:\/\//, "");
   if (!clean.endsWith("/.next/keyward-server.mjs")) return clean;
   const source = bundleSource(clean, line);
-  return source ? `/${source}` : clean;
+  // The repository root is the folder above .next.
+  return source ? path.join(path.dirname(path.dirname(clean)), source) : clean;
 }
 
 /** A frame's place and line; a line of the compiled server is the compiled file's. */
