@@ -1,17 +1,21 @@
 // `npm start`: install what is missing, generate the Prisma clients, build the
-// app when its sources changed, then run the server (which prepares ./data,
-// applies migrations and bootstraps before it listens).
+// app and compile the server when their sources changed, then run the
+// compiled server with plain `node` (it prepares ./data, applies migrations
+// and bootstraps before it listens).
 //
 //   node scripts/start.mjs [--dev] [--no-install] [--build-only]
 //
-// --build-only stops after the build (`npm run build`; the benchmarks and
-// the end-to-end tests start the built server themselves).
+// --build-only stops after the build (`npm run build`: the Next build in
+// .next and the compiled server, .next/keyward-server.mjs; the benchmarks and
+// the tests start the built server themselves). --dev runs Next's dev server
+// through server.ts with tsx instead (nothing is built).
 //
 // Plain Node with builtins only until dependencies are installed.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildServer, newestMtime, serverBuildStale, serverCommand } from "./lib/server-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -21,27 +25,6 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 function say(message) {
   process.stderr.write(`[keyward] ${message}\n`);
-}
-
-function newestMtime(entries) {
-  let newest = 0;
-  const visit = (p) => {
-    let st;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) {
-      const base = path.basename(p);
-      if (base === "node_modules" || base === "generated" || base.startsWith(".")) return;
-      for (const child of fs.readdirSync(p)) visit(path.join(p, child));
-    } else if (!/\.(test|int\.test|spec)\.[mc]?tsx?$/.test(p)) {
-      newest = Math.max(newest, st.mtimeMs);
-    }
-  };
-  for (const e of entries) visit(path.join(root, e));
-  return newest;
 }
 
 function run(command, argv, extraEnv = {}) {
@@ -64,18 +47,24 @@ async function main() {
   }
   if (!dev) {
     const buildId = path.join(root, ".next/BUILD_ID");
-    const sources = newestMtime(["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"]);
+    const sources = newestMtime(root, ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "prisma/schema.prisma", "package-lock.json", "tsconfig.json"]);
     const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
     if (built < sources) {
       say("building the app (first start or sources changed)…");
       await run(path.join(root, "node_modules/.bin/next"), ["build"]);
     }
+    // A Next build clears .next, the compiled server with it.
+    if (serverBuildStale(root)) {
+      say("compiling the server…");
+      await buildServer(root);
+    }
   }
   if (args.has("--build-only")) return;
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])], {
+  const server = dev ? { args: ["--import", "tsx", "server.ts", "--dev"], env: {} } : serverCommand(process.env);
+  const child = spawn(process.execPath, server.args, {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: dev ? "development" : "production" },
+    env: { ...process.env, ...server.env, NODE_ENV: dev ? "development" : "production" },
   });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

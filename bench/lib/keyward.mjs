@@ -1,6 +1,7 @@
 /**
- * Keyward as the benchmarks run it: built once, started as `node --import tsx
- * server.ts` (NODE_ENV=production, what scripts/start.mjs runs) on a free
+ * Keyward as the benchmarks run it: built once, started as `node
+ * .next/keyward-server.mjs` (the compiled server, NODE_ENV=production: what
+ * scripts/start.mjs runs) on a free
  * loopback port with a throwaway SQLite database and data directory, seeded
  * through its admin API, measured from outside (/proc, /metrics).
  */
@@ -9,6 +10,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { serverCommand } from "../../scripts/lib/server-build.mjs";
 
 export const API_TOKEN = "kw-bench-bootstrap-token-0123456789abcdefghij";
 export const METRICS_TOKEN = "kw-bench-metrics-token-0123456789";
@@ -27,7 +29,7 @@ export function freePort() {
   });
 }
 
-/** `node scripts/start.mjs --build-only`: installs what is missing, builds when sources changed. */
+/** `node scripts/start.mjs --build-only`: installs what is missing, builds the app and compiles the server when their sources changed. */
 export function ensureBuilt(root, log) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["scripts/start.mjs", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -69,14 +71,17 @@ export async function startKeyward({ root, dataDir, port: givenPort, name = "key
   };
   // Whatever the calling shell had must not leak in (a KEK or secret of another install).
   for (const k of ["KEYWARD_KEK", "KEYWARD_KEK_FILE", "AUTH_SECRET", "NEXTAUTH_SECRET", "NEXTAUTH_URL", "NODE_OPTIONS"]) delete env[k];
+  // The node flags and environment scripts/start.mjs runs the server with.
+  const server = serverCommand(env);
+  Object.assign(env, server.env);
   const flags = [...nodeFlags];
-  // One folder per server: V8 writes one profile per thread (main, and tsx's loader worker), named CPU.<date>.<time>.<pid>.<thread>.<n>.
+  // One folder per server: V8 writes one profile per thread, named CPU.<date>.<time>.<pid>.<thread>.<n>.
   const profileDir = cpuProfDir ? path.join(cpuProfDir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}`) : null;
   if (profileDir) flags.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
   const logPath = path.join(dataDir, `${name}.log`);
   const logFd = fs.openSync(logPath, "a");
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", logFd, logFd] });
+  const child = spawn(process.execPath, [...flags, ...server.args], { cwd: root, env, stdio: ["ignore", logFd, logFd] });
   fs.closeSync(logFd);
   let exited = null;
   const exit = new Promise((resolve) => child.on("exit", (code, signal) => resolve((exited = { code, signal }))));

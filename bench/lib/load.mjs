@@ -27,7 +27,10 @@ export async function load(o) {
     ...(o.setupRequest ? { setupRequest: o.setupRequest } : {}),
   };
   const started = performance.now();
-  const result = await autocannon({
+  // A run bounded by requests ends at its last response: autocannon itself only
+  // resolves on its next one-second sample tick, which would cap the rate.
+  let lastResponse = started;
+  const instance = autocannon({
     url: o.url,
     connections: o.connections,
     // Both bounds at once, whichever comes first: `amount` responses or `duration` seconds.
@@ -36,7 +39,9 @@ export async function load(o) {
     timeout: o.timeout ?? 10,
     requests: [request],
   });
-  const elapsed = (performance.now() - started) / 1000;
+  instance.on("response", () => (lastResponse = performance.now()));
+  const result = await instance;
+  const elapsed = ((o.amount ? lastResponse : performance.now()) - started) / 1000;
   const responses = result.requests.total;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
   return {

@@ -5,11 +5,58 @@
  *   node bench/lib/profile.mjs path/to/file.cpuprofile [top]
  */
 import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-function where(url) {
-  if (!url) return "(native)";
+const bundles = new Map();
+
+/**
+ * The source file a line of the compiled server (.next/keyward-server.mjs,
+ * see scripts/lib/server-build.mjs) came from: esbuild heads each module's
+ * code with a `// lib/….ts` comment. Answers "lib/…" or "server.ts", or null.
+ */
+function bundleSource(file, line) {
+  if (!bundles.has(file)) {
+    const starts = [];
+    try {
+      fs.readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((text, i) => {
+          const m = /^\/\/ (server\.ts|lib\/[\w./@[\]-]*\.tsx?)$/.exec(text);
+          if (m) starts.push([i, m[1]]);
+        });
+    } catch {
+      // gone since the profile was taken: no attribution
+    }
+    bundles.set(file, starts);
+  }
+  let source = null;
+  for (const [start, name] of bundles.get(file)) {
+    if (start > line) break;
+    source = name;
+  }
+  return source;
+}
+
+/** A profile frame's URL, with the compiled server's lines put back in their source files. */
+function sourceOf(url, line) {
   const clean = url.replace(/^file:\/\//, "");
+  if (!clean.endsWith("/.next/keyward-server.mjs")) return clean;
+  const source = bundleSource(clean, line);
+  // The repository root is the folder above .next.
+  return source ? path.join(path.dirname(path.dirname(clean)), source) : clean;
+}
+
+/** A frame's place and line; a line of the compiled server is the compiled file's. */
+function at(url, line) {
+  if (!url) return "(native)";
+  const place = where(url, line);
+  return url.endsWith("/.next/keyward-server.mjs") ? `${place} (keyward-server.mjs:${line + 1})` : `${place}:${line + 1}`;
+}
+
+function where(url, line = 0) {
+  if (!url) return "(native)";
+  const clean = sourceOf(url, line);
   const nm = clean.lastIndexOf("node_modules/");
   if (nm >= 0) {
     const rest = clean.slice(nm + "node_modules/".length).split("/");
@@ -38,8 +85,9 @@ export function summarizeProfile(file, top = 25) {
     const seen = new Set();
     for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
       const { functionName, url, lineNumber } = byId.get(id).callFrame;
-      if (!/\/(lib|server\.ts)/.test(url) || /node_modules|\/generated\//.test(url)) continue;
-      const key = `${functionName || "(anonymous)"} ${where(url)}:${lineNumber + 1}`;
+      const source = url ? sourceOf(url, lineNumber) : "";
+      if (!/\/(lib|server\.ts)/.test(source) || /node_modules|\/generated\//.test(source)) continue;
+      const key = `${functionName || "(anonymous)"} ${at(url, lineNumber)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -54,9 +102,9 @@ export function summarizeProfile(file, top = 25) {
       idle += us;
       continue;
     }
-    const key = `${functionName || "(anonymous)"} ${where(url)}${url ? `:${lineNumber + 1}` : ""}`;
+    const key = `${functionName || "(anonymous)"} ${at(url, lineNumber)}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
-    const place = ["(program)", "(garbage collector)"].includes(functionName) ? functionName : where(url);
+    const place = ["(program)", "(garbage collector)"].includes(functionName) ? functionName : where(url, lineNumber);
     places.set(place, (places.get(place) ?? 0) + us);
   }
   const busy = total - idle;

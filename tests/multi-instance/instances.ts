@@ -1,6 +1,6 @@
-// Real Keyward server processes for the multi-instance tests: `node --import
-// tsx server.ts` on the production build (as scripts/start.mjs runs it), each
-// on a free port with its own data dir, all on one PostgreSQL database.
+// Real Keyward server processes for the multi-instance tests: the compiled
+// server of the production build, run as scripts/start.mjs runs it, each on a
+// free port with its own data dir, all on one PostgreSQL database.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { getFreePort } from "../../scripts/lib/postgres.mjs";
+import { serverCommand } from "../../scripts/lib/server-build.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** The e2e server's port: never ours. */
@@ -88,11 +89,13 @@ function spawnInstance(name: string, port: number, options: ClusterOptions): Ins
   const logFile = path.join(options.tmpDir, `${name}.log`);
   const log = fs.createWriteStream(logFile);
   const tail: string[] = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const server = serverCommand({ ...process.env, ...options.env });
+  const child = spawn(process.execPath, server.args, {
     cwd: ROOT,
     env: {
       ...process.env,
       ...options.env,
+      ...server.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
