@@ -165,7 +165,8 @@ export async function getClient(actor: Actor, slug: string, clientId: string): P
   return toClientView(await clientRow(slug, clientId));
 }
 
-const clientSummary = (r: ClientRow) => ({
+/** What the audit log keeps of a client, before and after a change (never its secret or keys). */
+export const clientSummary = (r: ClientRow) => ({
   name: r.name,
   status: r.status,
   scope: r.scope,

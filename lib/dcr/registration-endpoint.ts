@@ -13,6 +13,7 @@ import { consumeJti } from "@/lib/protocol/replay-cache";
 import { errorAnswer, jsonSnapshot } from "@/lib/protocol/jwks";
 import { publishedTenant, type Snapshot } from "@/lib/protocol/published-state";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
+import { clientSummary } from "@/lib/clients/clients";
 import { validateRegistration, type RegistrationMetadata } from "@/lib/dcr/validate-registration";
 
 type ClientRow = Prisma.ClientGetPayload<object>;
@@ -50,16 +51,6 @@ function columns(m: RegistrationMetadata) {
   };
 }
 
-const summary = (r: ClientRow) => ({
-  name: r.name,
-  softwareId: r.softwareId,
-  orgId: r.orgId,
-  tokenEndpointAuthMethod: r.tokenEndpointAuthMethod,
-  redirectUris: JSON.parse(r.redirectUris) as string[],
-  grantTypes: JSON.parse(r.grantTypes) as string[],
-  scope: r.scope,
-  jwksUri: r.jwksUri,
-});
 
 /** The client's registration as RFC 7591 §3.2.1 answers it (snake_case metadata). */
 export function registrationResponse(row: ClientRow, issuer: string, extra: Record<string, unknown> = {}) {
@@ -141,7 +132,7 @@ async function answerRegistration(
       await db().$transaction(async (tx) => {
         await tx.client.delete({ where: { id: row.id } });
         await bumpTrustVersion(tx, tenant.id);
-        await recordAudit(tx, actor, { action: "client.registration_delete", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: summary(row) });
+        await recordAudit(tx, actor, { action: "client.registration_delete", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: clientSummary(row) });
       });
       trustChanged(slug);
       return { status: 204, body: Buffer.alloc(0), etag: "", headers: NO_STORE };
@@ -155,7 +146,7 @@ async function answerRegistration(
     const updated = await db().$transaction(async (tx) => {
       const next = await tx.client.update({ where: { id: row.id }, data: columns(checked.metadata!) });
       await bumpTrustVersion(tx, tenant.id);
-      await recordAudit(tx, actor, { action: "client.registration_update", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: summary(row), after: summary(next) });
+      await recordAudit(tx, actor, { action: "client.registration_update", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
       return next;
     });
     trustChanged(slug);
@@ -198,7 +189,7 @@ async function register(tenant: { id: string; profile: string; issuer: string },
       },
     });
     await bumpTrustVersion(tx, tenant.id);
-    await recordAudit(tx, clientActor(m.softwareId), { action: "client.register", target: { type: "client", id: created.clientId }, tenantSlug: slug, after: summary(created) });
+    await recordAudit(tx, clientActor(m.softwareId), { action: "client.register", target: { type: "client", id: created.clientId }, tenantSlug: slug, after: clientSummary(created) });
     return created;
   });
   trustChanged(slug);
