@@ -131,7 +131,7 @@ test("an admin runs a sandbox directory and issues an SSA; the TPP registers wit
   await expect(page.getByTestId("client-software-id")).toHaveText(softwareId);
   await expect(page.getByTestId("client-organisation")).toContainText("Sandbox TPP Ltd");
   await expect(page.getByTestId("client-redirect-uris")).toHaveText(REDIRECT);
-  await expect(page.getByLabel("jwks_uri")).toHaveValue(tpp.jwksUrl);
+  await expect(page.getByLabel("jwks_uri", { exact: true })).toHaveValue(tpp.jwksUrl);
   expect(await page.getByTestId("client-ssa-value").inputValue()).toBe(ssa);
   const claims = page.getByTestId("client-ssa-claims");
   await expect(claims.getByTestId("claim-iss")).toContainText("Keyward Sandbox Directory");

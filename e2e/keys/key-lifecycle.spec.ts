@@ -11,7 +11,9 @@ function issueCertificate(csrPem: string): { leafPem: string; caPem: string } {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   writeFileSync(path.join(dir, "req.csr"), csrPem);
   openssl("req", "-x509", "-newkey", "rsa:2048", "-keyout", "ca.key", "-out", "ca.pem", "-days", "365", "-nodes", "-subj", "/CN=E2E Directory CA/O=Directory");
-  openssl("x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "90");
+  // A v3 certificate, as a directory issues it (without extensions openssl writes v1, which Keyward refuses).
+  writeFileSync(path.join(dir, "leaf.ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n");
+  openssl("x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-extfile", "leaf.ext", "-out", "leaf.pem", "-days", "90");
   return { leafPem: readFileSync(path.join(dir, "leaf.pem"), "utf8"), caPem: readFileSync(path.join(dir, "ca.pem"), "utf8") };
 }
 
