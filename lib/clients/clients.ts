@@ -154,8 +154,9 @@ export async function listClients(actor: Actor, slug: string, query: unknown = {
   return page.nextCursor === null && edge ? { items: page.items, nextCursor: encodeCursor(edge.id) } : page;
 }
 
-async function clientRow(slug: string, clientId: string): Promise<ClientRow> {
-  const row = await db().client.findFirst({ where: { tenantId: await tenantId(slug), clientId } });
+/** A client of the tenant: by slug, or by the tenant's id when the caller already read the tenant. */
+async function clientRow(tenant: string | { id: string }, clientId: string): Promise<ClientRow> {
+  const row = await db().client.findFirst({ where: { tenantId: typeof tenant === "string" ? await tenantId(tenant) : tenant.id, clientId } });
   if (!row) throw notFound(`client "${clientId}"`);
   return row;
 }
@@ -231,7 +232,7 @@ export async function updateClient(actor: Actor, slug: string, clientId: string,
   requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateClientSchema, input ?? {});
   const tenant = await tenantOf(slug);
-  const row = await clientRow(slug, clientId);
+  const row = await clientRow(tenant, clientId);
   const columns = updateData(row, tenant.profile, data);
   const updated = await db().$transaction(async (tx) => {
     const next = await tx.client.update({ where: { id: row.id }, data: columns });
