@@ -69,7 +69,7 @@ export function markdown(r: LoadResults): string {
     ...r.streams.map((s) => `| ${s.name} | ${s.connections} | ${s.requests} | ${s.requestsPerSecond} | ${codes(s)} | ${s.errors + s.timeouts + s.unexpected} | ${s.latencyMs.p50} | ${s.latencyMs.p99} |`),
     `| **all** | ${r.streams.reduce((n, s) => n + s.connections, 0)} | ${r.totals.requests} | ${Math.round(r.totals.requests / r.durationSeconds)} | | ${r.totals.errors + r.totals.unexpected} | | |`,
     "",
-    `Access tokens verified against the published JWKS: ${r.tokensVerified} (one in ten). ` +
+    `Access tokens verified against the published JWKS: ${r.tokensVerified} (one answer in ten of each grant, at most 400 each). ` +
       `Server RSS: ${r.memory.startMB} MB at the start, ${r.memory.endMB} MB at the end, ${r.memory.maxMB} MB peak (VmHWM; limit ${r.memory.limitMB} MB); ` +
       `median of the last third ${r.memory.lastThirdMedianMB} MB against ${r.memory.firstThirdMedianMB} MB in the first: ${r.memory.growthPercent >= 0 ? "+" : ""}${r.memory.growthPercent} % (tolerance ${r.memory.tolerancePercent} %, ` +
       `which a leak of ${r.memory.leakPerRequestBoundBytes} bytes per request would exceed).`,

@@ -33,11 +33,14 @@ const MB = 2 ** 20;
 const RSS_LIMIT_MB = 300;
 /**
  * Flat: the median RSS of the last third of the run at most this much above
- * the first third's (after the warm-up). The heap is allowed to breathe with
- * garbage collection (a few MB either way on a ~150 MB process); a leak of
- * even 1 KiB per request shows as more, at the rates of this run (thousands of
- * requests between the thirds; the results record the exact bound). A smoke
- * run is too short for a finer bound: 10 s has more GC noise than growth.
+ * the first third's (after the warm-up). The server starts at about 220 MB and
+ * its V8 heap still settles during the first minute of load (it collects at a
+ * budget of 512 MiB: a few percent of growth that levels off, measured at
+ * +4 % over 60 s); 10 % is ~25 MB, which a leak of about 1.5 KB per request
+ * exceeds at the ~20,000 requests between the two medians of a long run on a
+ * busy 2-core machine (the results record the exact bound of each run). A
+ * smoke run is too short for that bound: in 10 s the settling heap moves
+ * more than a leak would, hence 20 % there.
  */
 const FLAT_TOLERANCE = LONG ? 0.1 : 0.2;
 /** Every this many token answers one is kept and verified against the JWKS afterwards. */
@@ -132,6 +135,13 @@ describe(`sustained mixed load on the built server (${LONG ? "long" : "smoke"}: 
         requests: [{ method: "POST", path: tokenPath, headers: { "content-type": FORM, authorization: auth }, body: "grant_type=client_credentials", onResponse: keep(ccTokens) }],
       },
       {
+        // Refused on purpose, beside the rest: the refusals are counted, and nothing else fails with them.
+        name: "POST /{tenant}/oauth2/token, wrong client secret (refused on purpose)",
+        connections: 1,
+        expected: [401],
+        requests: [{ method: "POST", path: tokenPath, headers: { "content-type": FORM, authorization: basic(seeded.client.id, `${seeded.client.secret}x`) }, body: "grant_type=client_credentials" }],
+      },
+      {
         name: "POST /{tenant}/oauth2/token, jwt-bearer",
         connections: 4,
         expected: [200],
@@ -212,7 +222,8 @@ describe(`sustained mixed load on the built server (${LONG ? "long" : "smoke"}: 
       const lastThird = median(samples.slice(-third).map((s) => s.rssMB));
       const growth = lastThird / firstThird - 1;
       const maxMB = round(end.hwm / MB);
-      const requestsAfterFirstThird = measured.reduce((n, s) => n + s.requests, 0) * (2 / 3);
+      // The two medians are two thirds of the run apart.
+      const requestsBetweenMedians = measured.reduce((n, s) => n + s.requests, 0) * (2 / 3);
 
       const results: LoadResults = {
         startedAt: startedAt.toISOString(),
@@ -240,7 +251,7 @@ describe(`sustained mixed load on the built server (${LONG ? "long" : "smoke"}: 
           growthPercent: round(growth * 100),
           tolerancePercent: FLAT_TOLERANCE * 100,
           limitMB: RSS_LIMIT_MB,
-          leakPerRequestBoundBytes: Math.round((FLAT_TOLERANCE * firstThird * MB) / Math.max(1, requestsAfterFirstThird / 2)),
+          leakPerRequestBoundBytes: Math.round((FLAT_TOLERANCE * firstThird * MB) / Math.max(1, requestsBetweenMedians)),
           samples,
         },
       };
