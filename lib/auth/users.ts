@@ -129,7 +129,7 @@ export async function updateUser(actor: Actor, id: string, input: unknown, optio
   requirePlatformRole(actor, "admin");
   const data = parseInput(updateUserSchema, input);
   return versionedEdit({
-    object: `user ${id}`,
+    object: (row) => `user ${row.email}`,
     target: { type: "user", id },
     expected: options.expectedVersion,
     load: async () => {

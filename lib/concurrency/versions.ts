@@ -94,22 +94,24 @@ export async function lastChangeOf(
  * one starts over from a fresh read, a few times, before giving up.
  */
 export async function versionedEdit<Row extends { version: number; updatedAt: Date }, R>(input: {
-  object: string;
+  /** What the object is, for the refusal (e.g. `client "kwc_…"`), or how to name it from its row. */
+  object: string | ((row: Row) => string);
   target: { type: string; id: string; tenantSlug?: string | null };
   expected: ExpectedVersion;
   load: () => Promise<Row>;
   write: (row: Row) => Promise<R | Stale>;
 }): Promise<R> {
+  const name = (row: Row) => (typeof input.object === "string" ? input.object : input.object(row));
   for (let attempt = 1; ; attempt++) {
     const row = await input.load();
     if (!versionMatches(input.expected, row.version)) {
-      throw new StaleVersionError(input.object, input.expected, await lastChangeOf(input.target, row));
+      throw new StaleVersionError(name(row), input.expected, await lastChangeOf(input.target, row));
     }
     const result = await input.write(row);
     if (result !== STALE) return result;
     if (input.expected !== undefined || attempt >= ATTEMPTS) {
       const now = await input.load();
-      throw new StaleVersionError(input.object, input.expected ?? [row.version], await lastChangeOf(input.target, now));
+      throw new StaleVersionError(name(now), input.expected ?? [row.version], await lastChangeOf(input.target, now));
     }
   }
 }

@@ -137,7 +137,7 @@ export async function updateIdentityProvider(actor: Actor, slug: string, id: str
   const source = keySourceData(data);
   let name: string | undefined;
   const row = await versionedEdit({
-    object: `identity provider ${id}`,
+    object: (row) => `identity provider "${row.name}"`,
     target: { type: "identity_provider", id, tenantSlug: slug },
     expected: options.expectedVersion,
     load: () => idpRow(slug, id),
