@@ -81,7 +81,10 @@ export async function lastChangeOf(
     orderBy: [{ at: "desc" }, { id: "desc" }],
     select: { at: true, actorLabel: true },
   });
-  return event && event.at.getTime() >= row.updatedAt.getTime() - 1000
+  // Every version bump is audited in its transaction, so the target's latest
+  // event is the change that moved it (updatedAt also moves for bookkeeping
+  // that is no edit, such as a tenant's publish version).
+  return event
     ? { version: row.version, at: event.at.toISOString(), by: event.actorLabel }
     : { version: row.version, at: row.updatedAt.toISOString(), by: null };
 }
