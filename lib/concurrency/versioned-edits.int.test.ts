@@ -8,6 +8,7 @@ import { createIdentityProvider, getIdentityProvider, updateIdentityProvider } f
 import { createUser, getUser, updateUser } from "@/lib/auth/users";
 import { getRotationPolicy, updateRotationPolicy } from "@/lib/rotation/policy";
 import { StaleVersionError } from "@/lib/concurrency/versions";
+import { importTenantConfig } from "@/lib/tenants/config-import";
 import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
 
 const ALICE = actorWith("admin", "alice@bank.test");
@@ -198,5 +199,17 @@ describe("adding keys to a client at once", () => {
     expect(after.jwks?.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([a.kid, b.kid]));
     expect(after.jwks?.keys).toHaveLength(3);
     expect(after.version).toBe(c.version + 2);
+  });
+});
+
+describe("a configuration import", () => {
+  it("moves the tenant's version: a tenant or policy form opened before it is stale", async () => {
+    const slug = await tenant();
+    const opened = await getTenant(ADMIN, slug);
+    await importTenantConfig(ALICE, slug, { format: "keyward.tenant-config/v1", tenant: { name: "Imported Bank" } });
+    const error = await refusal(updateTenant(BOB, slug, { name: "Bob's Bank" }, { expectedVersion: [opened.version] }));
+    expect(error.current.by).toBe("alice@bank.test");
+    await refusal(updateRotationPolicy(BOB, slug, { retentionSeconds: 90_000 }, { expectedVersion: [opened.version] }));
+    expect((await getTenant(ADMIN, slug)).name).toBe("Imported Bank");
   });
 });
