@@ -16,6 +16,7 @@ import type { z } from "zod";
 import { decodeCursor, encodeCursor, toPage, type Page } from "@/lib/pagination";
 import { providerFromUrl } from "@/lib/db/provider";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
 type UpdateClientInput = z.infer<typeof updateClientSchema>;
@@ -53,6 +54,7 @@ const VIEW_COLUMNS = {
   softwareStatement: true,
   createdBy: true,
   createdAt: true,
+  version: true,
 } satisfies Prisma.ClientSelect;
 type ClientViewRow = Prisma.ClientGetPayload<{ select: typeof VIEW_COLUMNS }>;
 
@@ -81,6 +83,7 @@ export function toClientView(row: ClientViewRow): ClientView {
     softwareStatementClaims: row.softwareStatement ? decodeClaims(row.softwareStatement) : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
+    version: row.version,
   };
 }
 
@@ -185,10 +188,11 @@ export const clientSummary = (r: ClientRow) => ({
   requestObjectSigningAlg: r.requestObjectSigningAlg,
   tlsClientAuthSubjectDn: r.tlsClientAuthSubjectDn,
   jwksUri: r.jwksUri,
+  version: r.version,
 });
 
 /** The update as database columns, after checking it against the client it changes. */
-function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateInput {
+function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateManyMutationInput {
   const touched = REGISTERED_METADATA_FIELDS.filter((f) => data[f] !== undefined);
   if (touched.length > 0 && row.registeredVia === "dcr") {
     throw new AppError(
@@ -228,18 +232,28 @@ function updateData(row: ClientRow, profile: string, data: UpdateClientInput): P
  * tokens), and for a client made here its registered metadata, checked by
  * the same rules as at creation.
  */
-export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientView> {
+export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown, options: EditOptions = {}): Promise<ClientView> {
   requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateClientSchema, input ?? {});
   const tenant = await tenantOf(slug);
-  const row = await clientRow(tenant, clientId);
-  const columns = updateData(row, tenant.profile, data);
-  const updated = await db().$transaction(async (tx) => {
-    const next = await tx.client.update({ where: { id: row.id }, data: columns });
-    await bumpTrustVersion(tx, row.tenantId);
-    const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
-    await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
-    return next;
+  const updated = await versionedEdit({
+    object: `client "${clientId}"`,
+    target: { type: "client", id: clientId, tenantSlug: slug },
+    expected: options.expectedVersion,
+    load: () => clientRow(tenant, clientId),
+    write: async (row) => {
+      const columns = updateData(row, tenant.profile, data);
+      return db().$transaction(async (tx) => {
+        // The check and the write are one statement: a concurrent edit of the same version matches no row.
+        const { count } = await tx.client.updateMany({ where: { id: row.id, version: row.version }, data: { ...columns, version: { increment: 1 } } });
+        if (count === 0) return STALE;
+        const next = await tx.client.findUniqueOrThrow({ where: { id: row.id } });
+        await bumpTrustVersion(tx, row.tenantId);
+        const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
+        await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
+        return next;
+      });
+    },
   });
   trustChanged(slug);
   return toClientView(updated);

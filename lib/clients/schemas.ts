@@ -126,6 +126,7 @@ export const clientSchema = z
     softwareStatementClaims: z.record(z.string(), z.unknown()).nullable().describe("The SSA's claims, decoded"),
     createdBy: z.string(),
     createdAt: z.string(),
+    version: z.number().int().describe("Bumped by every edit; the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "Client" });
 export type ClientView = z.infer<typeof clientSchema>;

@@ -198,7 +198,8 @@ export async function importTenantConfig(
   await db().$transaction(async (tx) => {
     const scope = { id: tenant.id, slug };
     if (Object.keys(settings).length > 0) {
-      await tx.tenant.update({ where: { id: tenant.id }, data: { ...settings, publishVersion: { increment: 1 } } });
+      // A new version: a tenant or policy form opened before the import is stale.
+      await tx.tenant.update({ where: { id: tenant.id }, data: { ...settings, publishVersion: { increment: 1 }, version: { increment: 1 } } });
     }
     const inserted = new Map<string, SigningKeyRow>();
     for (const a of added) inserted.set(a.prepared.kid, await insertPreparedKey(tx, actor, scope, a.prepared, { appId: a.appId, source: "import" }));
