@@ -14,7 +14,7 @@ import {
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
 import { testJwksUriSchema, verifyJwtSchema } from "@/lib/idps/idp-keys";
-import { addClientKeySchema, clientKeySchema, clientSchema, createClientSchema, createdClientSchema, listClientsQuerySchema, updateClientSchema } from "@/lib/clients/schemas";
+import { addClientKeySchema, clientKeySchema, clientSchema, clientSummarySchema, createClientSchema, createdClientSchema, listClientsQuerySchema, updateClientSchema } from "@/lib/clients/schemas";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -332,8 +332,8 @@ export const contract = {
   },
   listClients: {
     method: "GET", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "viewer",
-    summary: "List the tenant's TPP clients, newest first: search, filters, cursor pagination", params: slug, query: listClientsQuerySchema,
-    success: { status: 200, schema: list(clientSchema) },
+    summary: "List the tenant's TPP clients, newest first: search, filters, cursor pagination. Items are summaries: a client's keys and software statement are in GET …/clients/{clientId}", params: slug, query: listClientsQuerySchema,
+    success: { status: 200, schema: list(clientSummarySchema) },
   },
   getClient: {
     method: "GET", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "viewer",
