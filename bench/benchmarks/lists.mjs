@@ -59,6 +59,13 @@ export async function listsBenchmark(ctx) {
   const bearer = { authorization: `Bearer ${API_TOKEN}` };
   const pages = [
     { id: "page-clients", name: `console /tenants/{t}/clients (first page, 200 rows)`, path: (db) => `/tenants/${db === "page" ? PAGE_TENANT : LISTS_TENANT}/clients`, session: true, onePage: true },
+    {
+      id: "page-clients-deep",
+      name: `console /tenants/{t}/clients?cursor= (90 % down)`,
+      path: (db) => `/tenants/${db === "page" ? PAGE_TENANT : LISTS_TENANT}/clients?cursor=${deep[db].clients}`,
+      session: true,
+      onePage: true,
+    },
     { id: "page-audit", name: "console /audit (first page)", path: () => "/audit", session: true },
     { id: "page-audit-deep", name: "console /audit?cursor= (90 % down)", path: (db) => `/audit?cursor=${deep[db].audit}`, session: true },
     { id: "api-clients", name: `GET /api/v1/tenants/{t}/clients (first page)`, path: (db) => `/api/v1/tenants/${db === "page" ? PAGE_TENANT : LISTS_TENANT}/clients`, onePage: true },
