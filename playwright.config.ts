@@ -45,6 +45,13 @@ export default defineConfig({
         launchOptions,
       },
       dependencies: ["setup"],
+      testIgnore: /secrets-scan\.spec\.ts/,
+    },
+    {
+      // Last: scans what the whole run recorded (scripts/lib/recording-proxy.mjs).
+      name: "secrets-scan",
+      testMatch: /secrets-scan\.spec\.ts/,
+      dependencies: ["chromium"],
     },
   ],
   webServer: {
