@@ -41,6 +41,11 @@ test("no private key material and no secret of the run in any answer, log line, 
   ];
   const secrets = collectSecrets(traffic, named, "traffic.jsonl");
   const findings: Finding[] = scanExchanges(traffic, secrets, "traffic.jsonl");
+  // A body the scan could not read is a blind spot, not a pass.
+  traffic.forEach((e, i) => {
+    const unread = e as RecordedExchange & { decodeError?: string };
+    if (unread.decodeError && unread.body == null) findings.push({ location: `traffic.jsonl#${i + 1} ${e.method} ${e.url} (${e.status}) body`, what: `could not be decoded: ${unread.decodeError}` });
+  });
 
   const log = readFileSync(path.join(dataDir, "server.log"), "utf8").split("\n");
   log.forEach((line, i) => findings.push(...scanText(`server.log:${i + 1}`, line, secrets.values())));

@@ -118,7 +118,7 @@ export function startRecordingProxy({ port, host = "127.0.0.1", target, recordFi
           let body = null;
           let decodeError;
           try {
-            body = textOf(truncated ? raw : decodeBody(raw, upstreamRes.headers["content-encoding"]), contentType, truncated);
+            body = raw.length === 0 ? "" : textOf(truncated ? raw : decodeBody(raw, upstreamRes.headers["content-encoding"]), contentType, truncated);
           } catch (error) {
             // A body cut short mid-stream may not decompress: keep what does.
             try {
