@@ -4,14 +4,15 @@ import { createClient } from "@libsql/client";
 import { expect, test } from "@playwright/test";
 import { E2E } from "../fixtures/env";
 import { e2eDataDir, SECRETS_SEEN_FILE } from "../fixtures/secrets-seen";
-import { collectSecrets, scanExchanges, scanText, type Finding, type RecordedExchange } from "../../scripts/lib/secret-scan.mjs";
+import { addSecret, collectSecrets, scanExchanges, scanText, type Finding, type KnownSecret, type RecordedExchange } from "../../scripts/lib/secret-scan.mjs";
 
 // Runs last (the secrets-scan project depends on every other spec): everything
 // the server answered during this run (recorded by the proxy in front of it,
 // scripts/lib/recording-proxy.mjs), its log, and a dump of every table of its
 // database are scanned for private key material and for the secrets the run
 // sent or was shown. A secret may appear only in the one answer that reveals
-// it by design.
+// it by design; what the database keeps of secrets (hashes, sealed values)
+// appears in no answer and no log line.
 
 function readJsonl<T>(file: string): T[] {
   if (!existsSync(file)) return [];
@@ -67,6 +68,24 @@ test("no private key material and no secret of the run in any answer, log line, 
         }
       });
     }
+    // What only the server may hold (secret hashes, sealed values) must not leave it either.
+    const serverOnly = new Map<string, KnownSecret>();
+    for (const table of tables) {
+      const result = await db.execute(`SELECT * FROM "${table}"`);
+      for (const row of result.rows) {
+        for (const column of result.columns) {
+          const value = row[column];
+          const sealedSetting = table === "Setting" && column === "value" && typeof value === "string" && /^v\d+\.[0-9a-f]{16}\./.test(value);
+          if (typeof value === "string" && (/(Hash|Sealed)$/.test(column) || sealedSetting)) {
+            addSecret(serverOnly, `stored ${table}.${column}`, value, `the database (${table} ${String(row.id ?? row.key)})`);
+          }
+        }
+      }
+    }
+    expect(serverOnly.size).toBeGreaterThan(0);
+    findings.push(...scanExchanges(traffic, serverOnly, "traffic.jsonl"));
+    log.forEach((line, i) => findings.push(...scanText(`server.log:${i + 1}`, line, serverOnly.values())));
+
     const audit = await db.execute("SELECT COUNT(*) AS n FROM AuditEvent");
     expect(Number(audit.rows[0]?.n)).toBeGreaterThan(0);
     expect(cells).toBeGreaterThan(0);
