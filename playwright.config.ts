@@ -35,6 +35,7 @@ export default defineConfig({
     {
       name: "setup",
       testMatch: /.*\.setup\.ts/,
+      teardown: "secrets-scan",
       use: { launchOptions },
     },
     {
@@ -48,10 +49,10 @@ export default defineConfig({
       testIgnore: /secrets-scan\.spec\.ts/,
     },
     {
-      // Last: scans what the whole run recorded (scripts/lib/recording-proxy.mjs).
+      // Last, as the setup's teardown (so it runs when only some specs are chosen too):
+      // scans what the run recorded (scripts/lib/recording-proxy.mjs).
       name: "secrets-scan",
       testMatch: /secrets-scan\.spec\.ts/,
-      dependencies: ["chromium"],
     },
   ],
   webServer: {
