@@ -123,6 +123,9 @@ export function needlesOf(value) {
       .filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l));
     return lines.slice(0, 3);
   }
+  // A PEM body as found in a request (its lines joined): look for its first lines, which any
+  // spelling of the same PEM holds.
+  if (/^[A-Za-z0-9+/=]{128,}$/.test(value)) return [value.slice(0, 64), value.slice(64, 128)];
   const needles = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]);
   return [...needles].filter((n) => n.length >= MIN_SECRET_LENGTH);
 }

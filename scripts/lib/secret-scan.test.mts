@@ -7,7 +7,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRecordingProxy } from "./recording-proxy.mjs";
-import { collectSecrets, findPrivateKeyMaterial, scanExchanges, scanText } from "./secret-scan.mjs";
+import { collectSecrets, findPrivateKeyMaterial, scanExchanges, scanText, type KnownSecret } from "./secret-scan.mjs";
 
 // Secrets planted in every form the scan must see through, served by a small
 // upstream behind the real recording proxy, then found in the recording.
@@ -157,5 +157,31 @@ describe("the secrets scan", () => {
     const placeholder = `placeholder="-----BEGIN PRIVATE KEY-----&#10;…"`;
     expect(findPrivateKeyMaterial(placeholder)).toEqual([]);
     expect(findPrivateKeyMaterial(JSON.stringify({ kty: "EC", crv: "P-256", x: "abc", y: "def", d: "…" }))).toEqual([]);
+  });
+});
+
+describe("what a request sent", () => {
+  it("picks up passwords from a server action's multipart form, a sign-in form, JSON, and a client's Basic credentials", () => {
+    const boundary = "----form";
+    const multipart = [`--${boundary}`, `Content-Disposition: form-data; name="1_email"`, "", "a@b.test", `--${boundary}`, `Content-Disposition: form-data; name="1_password"`, "", PASSWORD, `--${boundary}--`, ""].join("\r\n");
+    const exchanges = [
+      { method: "POST", url: "/admin/users", status: 200, requestHeaders: { "content-type": `multipart/form-data; boundary=${boundary}` }, requestBody: multipart },
+      { method: "POST", url: "/api/auth/callback/credentials", status: 200, requestHeaders: { "content-type": "application/x-www-form-urlencoded" }, requestBody: `email=a%40b.test&password=${encodeURIComponent("Sign-in pass 9!")}` },
+      { method: "POST", url: "/api/v1/users", status: 201, requestHeaders: { "content-type": "application/json" }, requestBody: JSON.stringify({ user: { newPassword: "Nested-Passphrase-1" } }) },
+      { method: "POST", url: "/t/oauth2/token", status: 200, requestHeaders: { authorization: `Basic ${Buffer.from("kwc_1:client-secret-value-123").toString("base64")}` }, requestBody: "grant_type=client_credentials" },
+      { method: "POST", url: "/t/keys", status: 201, requestHeaders: { "content-type": "application/json" }, requestBody: JSON.stringify({ source: "pem", privateKeyPem: PEM }) },
+    ];
+    const secrets = collectSecrets(exchanges);
+    const kinds = Object.fromEntries([...secrets.values()].map((s: KnownSecret) => [s.value.slice(0, 20), s.kind]));
+    expect(kinds).toMatchObject({
+      [PASSWORD.slice(0, 20)]: "sent password",
+      "Sign-in pass 9!": "sent password",
+      "Nested-Passphrase-1": "sent newPassword",
+      "client-secret-value-": "client secret (Basic auth)",
+    });
+    expect([...secrets.values()].some((s) => s.kind === "uploaded PEM private key")).toBe(true);
+    // None of them may come back: an answer that shows the PEM's body is found however it is spelled.
+    const leak = [{ method: "GET", url: "/t/keys/1", status: 200, body: JSON.stringify({ pem: PEM.replace(/-----[^-]+-----/g, "") }) }];
+    expect(scanExchanges(leak, secrets).map((f) => f.what)).toEqual([expect.stringMatching(/the uploaded PEM private key from the request of traffic#5 POST \/t\/keys/)]);
   });
 });
