@@ -204,10 +204,15 @@ test("a viewer of tenant A reads every page of A (and the console's own) and is 
     for (const route of consoleRoutes.filter((r) => !platformRoutes.includes(r))) {
       const url = urlOf(route, a, a, inviteToken);
       await viewer.page.goto(url);
+      // Client components may fetch and render their controls after the document: let them.
+      await viewer.page.waitForLoadState("networkidle");
       const main = viewer.page.locator("main");
-      await expect.soft(main.getByRole("heading", { level: 1 }), `${url} for a viewer of A`).not.toHaveText(/does not exist/);
+      const heading = main.getByRole("heading", { level: 1 });
+      await expect.soft(heading, `${url} for a viewer of A`).toBeVisible();
+      await expect.soft(heading, `${url} for a viewer of A`).not.toHaveText(/does not exist/);
       const buttons = await main.locator("button:not([disabled]), input[type=submit]:not([disabled])").evaluateAll((els) =>
-        els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e.getAttribute("aria-label") ?? e.textContent ?? (e as HTMLInputElement).value ?? "").trim()),
+        // Hidden ones too (a closed <details>, a dialog not yet open): one click away is offered.
+        els.map((e) => (e.getAttribute("aria-label") ?? e.textContent ?? (e as HTMLInputElement).value ?? "").trim()),
       );
       const changes = buttons.filter((name) => CHANGE_BUTTON.test(name));
       expect.soft(changes, `${url} offers a viewer: ${changes.join(", ")}`).toEqual([]);
