@@ -11,6 +11,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 //                   npm run test:multi-instance (builds the app when stale;
 //                   KEYWARD_MI_DATABASE_URL from scripts/test.mjs, else a
 //                   throwaway cluster of its own)
+//   load            sustained mixed load on the built server (SQLite, loopback):
+//                   npm test -- --only=load; KEYWARD_LONG_TESTS=1 for the long run
 export default defineConfig({
   resolve: {
     alias: {
@@ -60,6 +62,18 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: "tests/multi-instance/global-setup.ts",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "load",
+          environment: "node",
+          include: ["tests/load/**/*.load.test.ts"],
+          exclude: [...configDefaults.exclude],
+          fileParallelism: false,
+          hookTimeout: 180_000,
+          globalSetup: "tests/load/global-setup.ts",
         },
       },
     ],

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "precondition_failed"
   | "last_admin"
   | "rate_limited"
   | "locked"
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
   last_admin: 409,
   rate_limited: 429,
   locked: 429,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The whole `npm test`: install what is missing, then typecheck, lint, unit,
 // integration (SQLite), integration (PostgreSQL), end-to-end tests and the
-// multi-instance tests (two server processes on one PostgreSQL database).
+// multi-instance tests (two server processes on one PostgreSQL database) and
+// the load test (the built server under sustained mixed load, flat memory).
 //
 // Plain Node ESM with builtins only (runs before `npm install`).
 //
@@ -10,11 +11,11 @@
 //   node scripts/test.mjs --skip=e2e           # everything but ...
 //   KEYWARD_TEST_SKIP_E2E=1 node scripts/test.mjs
 //   node scripts/test.mjs --no-setup           # skip step 0 (install/generate)
-//   KEYWARD_LONG_TESTS=1 node scripts/test.mjs # the fuzzers' long budget (CI sets it);
+//   KEYWARD_LONG_TESTS=1 node scripts/test.mjs # the fuzzers' and the load test's long budget (CI sets it);
 //                                              # the environment reaches every runner
 //
 // Runner names: typecheck, lint, unit, integration-sqlite, integration-postgres,
-// e2e, multi-instance (groups: integration = both integration runners; aliases:
+// e2e, multi-instance, load (groups: integration = both integration runners; aliases:
 // pg, postgres, sqlite, playwright, tsc, eslint, mi, multi).
 //
 // Output ends with a per-runner table and exactly one final line
@@ -33,7 +34,7 @@ const MINUTE = 60_000;
 const INTEGRATION_MINUTES = 15;
 const KILL_GRACE_MS = 10_000;
 
-const RUNNERS = ["typecheck", "lint", "unit", "integration-sqlite", "integration-postgres", "e2e", "multi-instance"];
+const RUNNERS = ["typecheck", "lint", "unit", "integration-sqlite", "integration-postgres", "e2e", "multi-instance", "load"];
 const ALIASES = {
   tsc: ["typecheck"],
   types: ["typecheck"],
@@ -49,6 +50,7 @@ const ALIASES = {
   mi: ["multi-instance"],
   multi: ["multi-instance"],
   "multi-instances": ["multi-instance"],
+  soak: ["load"],
 };
 
 // ---------------------------------------------------------------- arguments
@@ -411,6 +413,12 @@ const STEPS = {
         await pg.stop();
       }
     },
+  },
+  load: {
+    title: "load test: the built server under sustained mixed load (vitest --project load)",
+    // Its global setup builds the app when stale, as the multi-instance one
+    // does; the test starts the server on a throwaway SQLite database.
+    run: ({ reportDir }) => vitestRunner("load", {}, reportDir, 10),
   },
 };
 

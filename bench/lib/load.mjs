@@ -16,6 +16,7 @@ import autocannon from "autocannon";
  * @param {object} [o.headers]
  * @param {string} [o.body]
  * @param {(req: object) => object} [o.setupRequest] per-request changes (a fresh body)
+ * @param {object[]} [o.requests] autocannon's request list instead of the one request above (each connection cycles through it)
  * @param {number} [o.timeout] seconds per request
  */
 export async function load(o) {
@@ -37,7 +38,7 @@ export async function load(o) {
     duration: o.duration ?? 120,
     ...(o.amount ? { maxOverallRequests: o.amount } : {}),
     timeout: o.timeout ?? 10,
-    requests: [request],
+    requests: o.requests ?? [request],
   });
   instance.on("response", () => (lastResponse = performance.now()));
   const result = await instance;

@@ -21,7 +21,7 @@ export const PAGE_TENANT = "lists-page";
 export const PAGE_CLIENTS = 200;
 
 /** Tenant "bench": three PEM keys with self-signed certificates (the first activated: it signs), rotation off, a client, the jwt-bearer IdP. */
-async function seedBenchTenant(ctx, url) {
+export async function seedBenchTenant(ctx, url) {
   const api = adminApi(url);
   await api.post("/api/v1/tenants", { slug: TENANT, name: "Bench Bank", profile: "generic" });
   // Nothing may change what the tenant publishes while it is measured.

@@ -28,6 +28,7 @@ export function EditClientForm({ slug, client, algs }: { slug: string; client: C
   const fields = ["name", "scope", "tlsClientAuthSubjectDn", "jwksUri", ...METADATA_FIELDS];
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-5" aria-label="Edit client" noValidate>
+      <input type="hidden" name="version" value={client.version} />
       <TextField id="name" label="Name" required maxLength={200} autoComplete="off" defaultValue={client.name} error={fieldErrors.name} />
       <TextField id="scope" label="Scope" autoComplete="off" defaultValue={client.scope} hint="Space-separated scopes the client may ask for." error={fieldErrors.scope} />
       {editMetadata ? (

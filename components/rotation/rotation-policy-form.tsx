@@ -46,6 +46,7 @@ export function RotationPolicyForm({
   const errorFor = (field: string) => fieldMessage(fieldErrors, field);
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-6" aria-label="Rotation policy" noValidate>
+      <input type="hidden" name="version" value={policy.version} />
       <div className="grid gap-4 md:grid-cols-2">
         <DurationField
           id="propagationSeconds"

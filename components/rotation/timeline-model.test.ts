@@ -23,6 +23,7 @@ function status(overrides: Partial<RotationStatus>): RotationStatus {
       expiryWarningDays: 30,
       accessTokenTtlSeconds: 300,
       warnings: [],
+      version: 1,
     },
     scopes: [],
     events: [],

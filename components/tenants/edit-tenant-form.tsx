@@ -8,10 +8,11 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import { PROFILE_OPTIONS } from "@/components/tenants/profile-options";
 import type { TenantView } from "@/lib/tenants/schemas";
 
-export function EditTenantForm({ tenant }: { tenant: Pick<TenantView, "slug" | "name" | "profile"> }) {
+export function EditTenantForm({ tenant }: { tenant: Pick<TenantView, "slug" | "name" | "profile" | "version"> }) {
   const { state, formAction, onSubmit, pending, formRef, fieldErrors } = useServerForm(updateTenantAction.bind(null, tenant.slug));
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="space-y-4" aria-label="Edit tenant">
+      <input type="hidden" name="version" value={tenant.version} />
       <TextField id="name" label="Name" required maxLength={100} autoComplete="off" defaultValue={tenant.name} error={fieldErrors.name} />
       <SelectField
         id="profile"

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/form-alert";
 import { useServerForm } from "@/components/ui/use-server-form";
 
-export function ChangeRoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
+export function ChangeRoleForm({ userId, email, role, version }: { userId: string; email: string; role: Role; version: number }) {
   const { state, formAction, onSubmit, pending, formRef } = useServerForm(changeRoleAction);
   const selectId = `role-${userId}`;
   const alertId = `${selectId}-alert`;
@@ -14,6 +14,7 @@ export function ChangeRoleForm({ userId, email, role }: { userId: string; email:
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="basis-full space-y-2">
       <input type="hidden" name="id" value={userId} />
+      <input type="hidden" name="version" value={version} />
       <div className="flex items-center gap-2">
         <label htmlFor={selectId} className="sr-only">
           Role of {email}

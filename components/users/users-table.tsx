@@ -41,10 +41,10 @@ export function UsersTable({ users, currentUserId, tenants }: { users: UserView[
                 table; `relative` keeps the sr-only labels inside the table's scroll box. */}
             <div className="relative flex w-40 flex-wrap items-start gap-2">
               {/* Keyed by role so the select shows the saved role after a change made elsewhere. */}
-              <ChangeRoleForm key={u.role} userId={u.id} email={u.email} role={u.role} />
+              <ChangeRoleForm key={u.role} userId={u.id} email={u.email} role={u.role} version={u.version} />
               <ToggleDisabledForm userId={u.id} email={u.email} disabled={u.status === "disabled"} isSelf={u.id === currentUserId} />
               <ResetLinkForm userId={u.id} email={u.email} />
-              <ChangeTenantsForm key={JSON.stringify(u.tenants)} userId={u.id} email={u.email} tenants={tenants} value={u.tenants} />
+              <ChangeTenantsForm key={JSON.stringify(u.tenants)} userId={u.id} email={u.email} tenants={tenants} value={u.tenants} version={u.version} />
             </div>
           </Td>
         </tr>

@@ -38,10 +38,13 @@ test.describe("the audit log", () => {
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText("tenant.update");
     await expect(rows.first()).toContainText(slug);
-    // The change expands to the full before and after summaries.
-    await rows.first().locator("summary").click();
-    await expect(rows.first().locator("pre").first()).toContainText(`"name": "Audit ${slug}"`);
-    await expect(rows.first().locator("pre").last()).toContainText(`"name": "Audit ${slug} renamed"`);
+    // The change names the field that moved and expands to its old and new value.
+    const change = rows.first().getByTestId("audit-change");
+    await expect(change.locator("summary")).toHaveText("changed: name");
+    await change.locator("summary").click();
+    const name = change.locator("dl > div").filter({ has: page.locator("dt", { hasText: /^name$/ }) });
+    await expect(name.locator("dd")).toHaveText(`Audit ${slug} → Audit ${slug} renamed`);
+    await expect(change).toContainText("Unchanged:");
 
     // A time window after the events leaves nothing.
     await page.goto(`/audit?tenant=${slug}&from=2999-01-01T00:00`);

@@ -163,6 +163,13 @@ test.describe("configuration export and import", () => {
     await expect(importBox(page)).toHaveValue(/"activeKid": "replacement-kid"/);
     await expect(importBox(page)).not.toHaveValue(/nope/);
 
+    // A misnamed section is refused by its name, with the one it meant, instead of importing nothing.
+    const { signingKeys, ...rest } = before;
+    await importBox(page).fill(JSON.stringify({ ...rest, keys: signingKeys }, null, 2));
+    await page.getByRole("button", { name: "Review changes" }).click();
+    await expect(problems.locator('[data-path="keys"]')).toContainText('keys: is not a section of the configuration; did you mean "signingKeys"?');
+    await expect(page.getByRole("button", { name: "Apply", exact: true })).toHaveCount(0);
+
     // Invalid JSON: the position, before anything is sent, and never the text itself.
     await importBox(page).fill('{\n  "format": "keyward.tenant-config/v1",\n  "signingKeys": [{ "jwk": { "d": "PRIVATE-SECRET-MATERIAL" oops } }]\n}');
     await page.getByRole("button", { name: "Review changes" }).click();

@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { isAppError, type FieldError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { isStaleVersionError } from "@/lib/concurrency/versions";
 import { requireActionActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/roles";
 
@@ -30,6 +31,9 @@ export async function runAction<T>(
     const { message, data } = await body(actor);
     return { ok: true, message, ...(data !== undefined ? { data } : {}) };
   } catch (error) {
+    if (isStaleVersionError(error)) {
+      return { ok: false, message: error.message, fieldErrors: {}, stale: { object: error.object, by: error.current.by, at: error.current.at } };
+    }
     if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: byField(error.fieldErrors) };
     log().error({ err: error, requestId: actor?.requestId }, "unexpected error in server action");
     return { ok: false, message: `Something went wrong (request ${actor?.requestId ?? "unknown"}).`, fieldErrors: {} };

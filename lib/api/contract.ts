@@ -14,7 +14,7 @@ import {
 import { createTenantSchema, tenantSchema, updateTenantSchema } from "@/lib/tenants/schemas";
 import { createIdpSchema, idpSchema, updateIdpSchema } from "@/lib/idps/schemas";
 import { testJwksUriSchema, verifyJwtSchema } from "@/lib/idps/idp-keys";
-import { addClientKeySchema, clientKeySchema, clientSchema, createClientSchema, createdClientSchema, listClientsQuerySchema, updateClientSchema } from "@/lib/clients/schemas";
+import { addClientKeySchema, clientKeySchema, clientSchema, clientSummarySchema, createClientSchema, createdClientSchema, listClientsQuerySchema, updateClientSchema } from "@/lib/clients/schemas";
 import { configImportResultSchema, tenantConfigImportSchema, tenantConfigSchema } from "@/lib/tenants/config-schema";
 import {
   activateKeySchema,
@@ -50,6 +50,12 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** Success status and schema (null: no body). */
   success: { status: number; schema: z.ZodType | null; contentType?: string };
+  /**
+   * The object has a version (lib/concurrency/versions.ts): GET and the change
+   * answer it as a strong ETag; a change takes If-Match and answers 412 when
+   * the object changed since that ETag was read.
+   */
+  versioned?: true;
 }
 
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
@@ -121,11 +127,13 @@ export const contract = {
   getTenant: {
     method: "GET", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "viewer",
     summary: "Get a tenant", params: slug,
+    versioned: true,
     success: { status: 200, schema: tenantSchema },
   },
   updateTenant: {
     method: "PATCH", path: "/api/v1/tenants/{tenant}", tag: "tenants", role: "admin",
     summary: "Change a tenant's name or profile", params: slug, body: updateTenantSchema,
+    versioned: true,
     success: { status: 200, schema: tenantSchema },
   },
   exportConfig: {
@@ -247,11 +255,13 @@ export const contract = {
   getRotationPolicy: {
     method: "GET", path: "/api/v1/tenants/{tenant}/rotation-policy", tag: "rotation", role: "viewer",
     summary: "The tenant's rotation policy, with warnings about it", params: slug,
+    versioned: true,
     success: { status: 200, schema: rotationPolicySchema },
   },
   updateRotationPolicy: {
     method: "PUT", path: "/api/v1/tenants/{tenant}/rotation-policy", tag: "rotation", role: "admin",
     summary: "Change the rotation policy (fields left out keep their value)", params: slug, body: rotationPolicyInputSchema,
+    versioned: true,
     success: { status: 200, schema: rotationPolicySchema },
   },
   listIdps: {
@@ -267,11 +277,13 @@ export const contract = {
   getIdp: {
     method: "GET", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "viewer",
     summary: "An identity provider", params: idpParams,
+    versioned: true,
     success: { status: 200, schema: idpSchema },
   },
   updateIdp: {
     method: "PATCH", path: "/api/v1/tenants/{tenant}/identity-providers/{id}", tag: "identity-providers", role: "operator",
     summary: "Change an identity provider", params: idpParams, body: updateIdpSchema,
+    versioned: true,
     success: { status: 200, schema: idpSchema },
   },
   deleteIdp: {
@@ -320,17 +332,19 @@ export const contract = {
   },
   listClients: {
     method: "GET", path: "/api/v1/tenants/{tenant}/clients", tag: "clients", role: "viewer",
-    summary: "List the tenant's TPP clients, newest first: search, filters, cursor pagination", params: slug, query: listClientsQuerySchema,
-    success: { status: 200, schema: list(clientSchema) },
+    summary: "List the tenant's TPP clients, newest first: search, filters, cursor pagination. Items are summaries: a client's keys and software statement are in GET …/clients/{clientId}", params: slug, query: listClientsQuerySchema,
+    success: { status: 200, schema: list(clientSummarySchema) },
   },
   getClient: {
     method: "GET", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "viewer",
     summary: "A client: its metadata, keys and software statement (raw and decoded)", params: clientParams,
+    versioned: true,
     success: { status: 200, schema: clientSchema },
   },
   updateClient: {
     method: "PATCH", path: "/api/v1/tenants/{tenant}/clients/{clientId}", tag: "clients", role: "operator",
     summary: "Change a client: name, scope, status (suspend/reactivate), and for a client made here its metadata (checked like at creation)", params: clientParams, body: updateClientSchema,
+    versioned: true,
     success: { status: 200, schema: clientSchema },
   },
   deleteClient: {
@@ -376,11 +390,13 @@ export const contract = {
   getUser: {
     method: "GET", path: "/api/v1/users/{id}", tag: "users", role: "admin",
     summary: "Get a user", params: idParam,
+    versioned: true,
     success: { status: 200, schema: userSchema },
   },
   updateUser: {
     method: "PATCH", path: "/api/v1/users/{id}", tag: "users", role: "admin",
     summary: "Change a user's name or role, disable or re-enable (never the last admin)", params: idParam, body: updateUserSchema,
+    versioned: true,
     success: { status: 200, schema: userSchema },
   },
   createResetLink: {

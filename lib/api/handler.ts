@@ -9,6 +9,7 @@ import { parseInput } from "@/lib/validation";
 import { parseStrictJson, StrictJsonError } from "@/lib/strict-json";
 import { problemBody, problemResponse } from "@/lib/api/problem";
 import type { RouteSpec } from "@/lib/api/contract";
+import { etagOf, isStaleVersionError, parseIfMatch, type ExpectedVersion } from "@/lib/concurrency/versions";
 
 const MAX_BODY_BYTES = 1_000_000;
 // application/json or a +json type, with parameters (charset) only after a ";".
@@ -23,6 +24,8 @@ export interface HandlerInput<S extends RouteSpec> {
   body: Infer<S["body"]>;
   request: Request;
   meta: RequestMeta;
+  /** The versions If-Match accepts (a versioned route's change); undefined: no precondition. */
+  ifMatch: ExpectedVersion;
 }
 
 type Impl<S extends RouteSpec> = (input: HandlerInput<S>) => Promise<unknown>;
@@ -81,7 +84,10 @@ async function readJsonBody(request: Request): Promise<unknown> {
 function toResponse(spec: RouteSpec, result: unknown): Response {
   if (result instanceof Response) return result;
   if (spec.success.schema === null) return new Response(null, { status: spec.success.status });
-  return Response.json(result, { status: spec.success.status, headers: { "cache-control": "no-store" } });
+  // A versioned object's answer carries its version as a strong ETag (RFC 9110 §8.8.3).
+  const version = spec.versioned && result && typeof result === "object" && "version" in result ? result.version : undefined;
+  const etag: Record<string, string> = typeof version === "number" ? { etag: etagOf(version) } : {};
+  return Response.json(result, { status: spec.success.status, headers: { "cache-control": "no-store", ...etag } });
 }
 
 export function errorResponse(error: unknown, request: Request, meta: RequestMeta): Response {
@@ -89,6 +95,7 @@ export function errorResponse(error: unknown, request: Request, meta: RequestMet
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
     if (error.status === 401) headers["www-authenticate"] = 'Bearer realm="keyward"';
+    if (isStaleVersionError(error)) headers.etag = etagOf(error.current.version);
     return problemResponse(
       problemBody({ status: error.status, code: error.code, detail: error.message, errors: error.fieldErrors, instance, requestId: meta.requestId }),
       headers,
@@ -124,10 +131,11 @@ export function handler<S extends RouteSpec>(spec: S, impl: Impl<S>) {
       if (actor && typeof tenant === "string" && !canAccessTenant(actor, tenant)) throw notFound(`tenant "${tenant}"`);
       if (actor && spec.role !== "none") requireRole(actor, spec.role);
       const params = spec.params ? parseInput(spec.params, rawParams) : undefined;
+      const ifMatch = spec.versioned && spec.method !== "GET" ? parseIfMatch(request.headers.get("if-match")) : undefined;
       const url = new URL(request.url);
       const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : undefined;
       const body = spec.body ? parseInput(spec.body, await readJsonBody(request)) : undefined;
-      const result = await impl({ actor, params, query, body, request, meta } as HandlerInput<S>);
+      const result = await impl({ actor, params, query, body, request, meta, ifMatch } as HandlerInput<S>);
       return toResponse(spec, result);
     } catch (error) {
       return errorResponse(error, request, meta);

@@ -51,6 +51,20 @@ function parameters(spec: RouteSpec, components: Record<string, Json>): Json[] {
 
 const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 
+// Optimistic concurrency (RFC 9110 conditional requests) on versioned objects.
+const ETAG = {
+  description: 'The object\'s version as a strong entity tag, e.g. `"v3"`; send it back in If-Match when changing the object',
+  schema: { type: "string", examples: ['"v3"'] },
+};
+const IF_MATCH = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description:
+    'The ETag read with the object (e.g. `"v3"`): the change applies only if the object is still at that version, otherwise 412 and nothing is stored. `*` matches any version. Optional for compatibility, but clients should send it so that two writers never silently overwrite each other.',
+  schema: { type: "string", examples: ['"v3"'] },
+};
+
 /** The OpenAPI 3.1 document of /api/v1, generated from the contract. */
 export function openApiDocument(serverUrl: string, version: string): Json {
   const components: Record<string, Json> = {};
@@ -65,10 +79,12 @@ export function openApiDocument(serverUrl: string, version: string): Json {
         ? { content: { [ok.contentType ?? "application/json"]: { schema: ok.contentType ? { type: "string" } : toSchema(ok.schema, "output", components) } } }
         : {}),
     };
+    if (spec.versioned) (responses[String(ok.status)] as Json).headers = { ETag: { $ref: "#/components/headers/ETag" } };
     const problems: [number, string][] = [[400, "Invalid input (field errors in `errors`)"]];
     if (spec.role !== "none") problems.push([401, "Missing or invalid credentials"], [403, `Needs the ${spec.role} role`]);
     if (spec.params) problems.push([404, "Not found"]);
     if (spec.body) problems.push([409, "Conflicts with the current state"], [415, "Body is not application/json"]);
+    if (spec.versioned && spec.method !== "GET") problems.push([412, "If-Match no longer matches: the object changed since it was read (who and when in `detail`); nothing was stored"]);
     for (const [status, description] of problems) {
       responses[String(status)] = { description, content: { "application/problem+json": { schema: PROBLEM_REF } } };
     }
@@ -78,7 +94,7 @@ export function openApiDocument(serverUrl: string, version: string): Json {
       tags: [spec.tag],
       "x-keyward-role": spec.role,
       security: spec.role === "none" ? [] : [{ bearer: [] }, { session: [] }],
-      parameters: parameters(spec, components),
+      parameters: [...parameters(spec, components), ...(spec.versioned && spec.method !== "GET" ? [{ $ref: "#/components/parameters/IfMatch" }] : [])],
       responses,
     };
     if (spec.body) {
@@ -93,12 +109,14 @@ export function openApiDocument(serverUrl: string, version: string): Json {
       title: "Keyward admin API",
       version,
       description:
-        "Everything the Keyward console does. Authenticate with `Authorization: Bearer <API token>` (or the console session). Errors are RFC 9457 problem+json; lists use cursor pagination (`cursor`, `limit`, `nextCursor`).",
+        "Everything the Keyward console does. Authenticate with `Authorization: Bearer <API token>` (or the console session). Errors are RFC 9457 problem+json; lists use cursor pagination (`cursor`, `limit`, `nextCursor`). Editable objects answer an `ETag`; send it back in `If-Match` with a change, and a change made meanwhile by someone else is refused with 412 instead of being overwritten.",
     },
     servers: [{ url: serverUrl }],
     paths,
     components: {
       schemas: components,
+      parameters: { IfMatch: IF_MATCH },
+      headers: { ETag: ETAG },
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API token created in the console or with `npm run keyward -- token:create`" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The console session" },

@@ -46,6 +46,7 @@ export const userSchema = z
     tenants: z.array(z.string()).nullable().describe("null: every tenant; otherwise the only tenants the user acts in"),
     lastLoginAt: z.string().nullable(),
     createdAt: z.string(),
+    version: z.number().int().describe("Bumped by every edit; the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "User" });
 export type UserView = z.infer<typeof userSchema>;

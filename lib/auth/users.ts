@@ -15,6 +15,7 @@ import { parseInput } from "@/lib/validation";
 import { scopeOf, tenantIdsOf, WITH_TENANTS } from "@/lib/auth/tenant-scope";
 import { providerFromUrl } from "@/lib/db/provider";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 
 type UserRow = Prisma.UserGetPayload<{ include: typeof WITH_TENANTS }>;
 
@@ -30,12 +31,13 @@ export function toUserView(u: UserRow): UserView {
     tenants: scopeOf(u),
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
+    version: u.version,
   };
 }
 
 function auditSummary(u: UserRow) {
   const v = toUserView(u);
-  return { email: v.email, name: v.name, role: v.role, status: v.status, tenants: v.tenants };
+  return { email: v.email, name: v.name, role: v.role, status: v.status, tenants: v.tenants, version: v.version };
 }
 
 /** Users, oldest first. Admins only: the list holds every account's email and role. */
@@ -123,56 +125,69 @@ async function activeAdminsOtherThan(tx: Tx, userId: string): Promise<number> {
  * Changes a user's name, role or tenants, or disables / re-enables the
  * account. Never leaves no active admin over every tenant.
  */
-export async function updateUser(actor: Actor, id: string, input: unknown): Promise<UserView> {
+export async function updateUser(actor: Actor, id: string, input: unknown, options: EditOptions = {}): Promise<UserView> {
   requirePlatformRole(actor, "admin");
   const data = parseInput(updateUserSchema, input);
-  return db().$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id }, include: WITH_TENANTS });
-    if (!before) throw notFound(`user ${id}`);
-    const losesAdmin =
-      before.role === "admin" &&
-      before.allTenants &&
-      !before.disabledAt &&
-      ((data.role !== undefined && data.role !== "admin") || data.disabled === true || (data.tenants !== undefined && data.tenants !== null));
-    if (losesAdmin && (await activeAdminsOtherThan(tx, id)) === 0) {
-      throw new AppError(
-        "last_admin",
-        `${before.email} is the last active admin; make another user admin first`,
-        [
-          {
-            path: data.disabled ? "disabled" : data.role !== undefined && data.role !== "admin" ? "role" : "tenants",
-            message: "the last active admin over every tenant cannot be demoted, disabled or limited to some tenants",
+  return versionedEdit({
+    object: (row) => `user ${row.email}`,
+    target: { type: "user", id },
+    expected: options.expectedVersion,
+    load: async () => {
+      const row = await db().user.findUnique({ where: { id }, include: WITH_TENANTS });
+      if (!row) throw notFound(`user ${id}`);
+      return row;
+    },
+    write: (before) =>
+      db().$transaction(async (tx) => {
+        const losesAdmin =
+          before.role === "admin" &&
+          before.allTenants &&
+          !before.disabledAt &&
+          ((data.role !== undefined && data.role !== "admin") || data.disabled === true || (data.tenants !== undefined && data.tenants !== null));
+        if (losesAdmin && (await activeAdminsOtherThan(tx, id)) === 0) {
+          throw new AppError(
+            "last_admin",
+            `${before.email} is the last active admin; make another user admin first`,
+            [
+              {
+                path: data.disabled ? "disabled" : data.role !== undefined && data.role !== "admin" ? "role" : "tenants",
+                message: "the last active admin over every tenant cannot be demoted, disabled or limited to some tenants",
+              },
+            ],
+          );
+        }
+        // The check of the version and the write are one statement: a concurrent
+        // edit of the same version matches no row.
+        const { count } = await tx.user.updateMany({
+          where: { id, version: before.version },
+          data: {
+            ...(data.name !== undefined ? { name: data.name } : {}),
+            ...(data.role !== undefined ? { role: data.role } : {}),
+            ...(data.disabled !== undefined ? { disabledAt: data.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
+            ...(data.tenants !== undefined ? { allTenants: data.tenants === null } : {}),
+            version: { increment: 1 },
           },
-        ],
-      );
-    }
-    const row = await tx.user.update({
-      where: { id },
-      data: {
-        ...(data.name !== undefined ? { name: data.name } : {}),
-        ...(data.role !== undefined ? { role: data.role } : {}),
-        ...(data.disabled !== undefined ? { disabledAt: data.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
-        ...(data.tenants !== undefined
-          ? {
-              allTenants: data.tenants === null,
-              tenants: { deleteMany: {}, create: (data.tenants ? await tenantIdsOf(tx, data.tenants) : []).map((tenantId) => ({ tenantId })) },
-            }
-          : {}),
-      },
-      include: WITH_TENANTS,
-    });
-    const action =
-      data.disabled === true && !before.disabledAt
-        ? "user.disable"
-        : data.disabled === false && before.disabledAt
-          ? "user.enable"
-          : data.role !== undefined && data.role !== before.role
-            ? "user.change_role"
-            : data.tenants !== undefined && JSON.stringify(data.tenants) !== JSON.stringify(scopeOf(before))
-              ? "user.change_tenants"
-              : "user.update";
-    await recordAudit(tx, actor, { action, target: { type: "user", id }, before: auditSummary(before), after: auditSummary(row) });
-    return toUserView(row);
+        });
+        if (count === 0) return STALE;
+        if (data.tenants !== undefined) {
+          const tenantIds = data.tenants ? await tenantIdsOf(tx, data.tenants) : [];
+          await tx.tenantMember.deleteMany({ where: { userId: id } });
+          if (tenantIds.length > 0) await tx.tenantMember.createMany({ data: tenantIds.map((tenantId) => ({ userId: id, tenantId })) });
+        }
+        const row = await tx.user.findUniqueOrThrow({ where: { id }, include: WITH_TENANTS });
+        const action =
+          data.disabled === true && !before.disabledAt
+            ? "user.disable"
+            : data.disabled === false && before.disabledAt
+              ? "user.enable"
+              : data.role !== undefined && data.role !== before.role
+                ? "user.change_role"
+                : data.tenants !== undefined && JSON.stringify(data.tenants) !== JSON.stringify(scopeOf(before))
+                  ? "user.change_tenants"
+                  : "user.update";
+        await recordAudit(tx, actor, { action, target: { type: "user", id }, before: auditSummary(before), after: auditSummary(row) });
+        return toUserView(row);
+      }),
   });
 }
 

@@ -1,4 +1,5 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from "node:crypto";
+import { STALE, versionedEdit } from "@/lib/concurrency/versions";
 import type { JWK } from "jose";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
@@ -112,16 +113,30 @@ export async function addClientKey(actor: Actor, slug: string, clientId: string,
   const client = await clientFor(slug, clientId);
   if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw new AppError("conflict", `client "${clientId}" authenticates with ${client.tokenEndpointAuthMethod}; only private_key_jwt clients have signing keys here`);
   if (client.jwksUri) throw new AppError("conflict", `client "${clientId}" publishes its keys at ${client.jwksUri}; they are fetched from there`);
-  await db().$transaction(async (tx) => {
-    const fresh = await tx.client.findUniqueOrThrow({ where: { id: client.id } });
-    const keys = keysOf(fresh.jwks);
-    if (keys.some((k) => k.kid === key.kid)) {
-      throw new AppError("conflict", `the client already has a key with kid "${String(key.kid)}"`, [{ path: "kid", message: "is already in the client's JWKS" }]);
-    }
-    if (keys.length >= MAX_KEYS) throw new AppError("conflict", `the client has ${keys.length} keys; remove one first (at most ${MAX_KEYS})`);
-    await tx.client.update({ where: { id: client.id }, data: { jwks: JSON.stringify({ keys: [...keys, key] }) } });
-    await bumpTrustVersion(tx, client.tenantId);
-    await recordAudit(tx, actor, { action: "client.key_add", target: { type: "client", id: clientId }, tenantSlug: slug, after: describeClientKey(key) });
+  // The JWKS is read, changed and written back: the write is conditional on
+  // the version read, so two keys added at once are both kept (the loser of
+  // the race starts over from the winner's JWKS).
+  await versionedEdit({
+    object: `client "${clientId}"`,
+    target: { type: "client", id: clientId, tenantSlug: slug },
+    expected: undefined,
+    load: () => clientFor(slug, clientId),
+    write: (fresh) =>
+      db().$transaction(async (tx) => {
+        const keys = keysOf(fresh.jwks);
+        if (keys.some((k) => k.kid === key.kid)) {
+          throw new AppError("conflict", `the client already has a key with kid "${String(key.kid)}"`, [{ path: "kid", message: "is already in the client's JWKS" }]);
+        }
+        if (keys.length >= MAX_KEYS) throw new AppError("conflict", `the client has ${keys.length} keys; remove one first (at most ${MAX_KEYS})`);
+        const { count } = await tx.client.updateMany({
+          where: { id: client.id, version: fresh.version },
+          data: { jwks: JSON.stringify({ keys: [...keys, key] }), version: { increment: 1 } },
+        });
+        if (count === 0) return STALE;
+        await bumpTrustVersion(tx, client.tenantId);
+        await recordAudit(tx, actor, { action: "client.key_add", target: { type: "client", id: clientId }, tenantSlug: slug, after: describeClientKey(key) });
+        return true;
+      }),
   });
   trustChanged(slug);
   return describeClientKey(key);
@@ -131,15 +146,27 @@ export async function addClientKey(actor: Actor, slug: string, clientId: string,
 export async function removeClientKey(actor: Actor, slug: string, clientId: string, kid: string): Promise<void> {
   requireTenantRole(actor, "operator", slug);
   const client = await clientFor(slug, clientId);
-  await db().$transaction(async (tx) => {
-    const fresh = await tx.client.findUniqueOrThrow({ where: { id: client.id } });
-    const keys = keysOf(fresh.jwks);
-    const found = keys.find((k) => k.kid === kid);
-    if (!found) throw notFound(`key "${kid}" of client "${clientId}"`);
-    if (keys.length === 1) throw new AppError("conflict", `"${kid}" is the client's only key; add its successor first`);
-    await tx.client.update({ where: { id: client.id }, data: { jwks: JSON.stringify({ keys: keys.filter((k) => k !== found) }) } });
-    await bumpTrustVersion(tx, client.tenantId);
-    await recordAudit(tx, actor, { action: "client.key_remove", target: { type: "client", id: clientId }, tenantSlug: slug, before: describeClientKey(found) });
+  // Conditional on the version read, like addClientKey.
+  await versionedEdit({
+    object: `client "${clientId}"`,
+    target: { type: "client", id: clientId, tenantSlug: slug },
+    expected: undefined,
+    load: () => clientFor(slug, clientId),
+    write: (fresh) =>
+      db().$transaction(async (tx) => {
+        const keys = keysOf(fresh.jwks);
+        const found = keys.find((k) => k.kid === kid);
+        if (!found) throw notFound(`key "${kid}" of client "${clientId}"`);
+        if (keys.length === 1) throw new AppError("conflict", `"${kid}" is the client's only key; add its successor first`);
+        const { count } = await tx.client.updateMany({
+          where: { id: client.id, version: fresh.version },
+          data: { jwks: JSON.stringify({ keys: keys.filter((k) => k !== found) }), version: { increment: 1 } },
+        });
+        if (count === 0) return STALE;
+        await bumpTrustVersion(tx, client.tenantId);
+        await recordAudit(tx, actor, { action: "client.key_remove", target: { type: "client", id: clientId }, tenantSlug: slug, before: describeClientKey(found) });
+        return true;
+      }),
   });
   trustChanged(slug);
 }

@@ -9,13 +9,14 @@ import { hashSecretToken } from "@/lib/auth/secret-token";
 import { parseInput } from "@/lib/validation";
 import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { inlineJwks } from "@/lib/idps/key-sources";
-import { createClientSchema, listClientsQuerySchema, metadataIssues, REGISTERED_METADATA_FIELDS, updateClientSchema, type ClientView } from "@/lib/clients/schemas";
+import { createClientSchema, listClientsQuerySchema, metadataIssues, REGISTERED_METADATA_FIELDS, updateClientSchema, type ClientSummary, type ClientView } from "@/lib/clients/schemas";
 import { SIGNING_ALG_FIELDS, type SigningAlgField } from "@/lib/clients/client-metadata";
 import { dcrRulesOf } from "@/lib/tenants/profiles";
 import type { z } from "zod";
 import { decodeCursor, encodeCursor, toPage, type Page } from "@/lib/pagination";
 import { providerFromUrl } from "@/lib/db/provider";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 
 export type ClientRow = Prisma.ClientGetPayload<object>;
 type UpdateClientInput = z.infer<typeof updateClientSchema>;
@@ -28,8 +29,8 @@ function decodeClaims(jwt: string): Record<string, unknown> | null {
   }
 }
 
-/** The columns a client's public view is made of (no secret hashes). */
-const VIEW_COLUMNS = {
+/** The columns of a list item: a client without its keys and software statement (no secret hashes). */
+const SUMMARY_COLUMNS = {
   id: true,
   clientId: true,
   name: true,
@@ -39,7 +40,6 @@ const VIEW_COLUMNS = {
   responseTypes: true,
   redirectUris: true,
   scope: true,
-  jwks: true,
   jwksUri: true,
   softwareId: true,
   orgId: true,
@@ -50,13 +50,17 @@ const VIEW_COLUMNS = {
   requestObjectSigningAlg: true,
   tlsClientAuthSubjectDn: true,
   registeredVia: true,
-  softwareStatement: true,
   createdBy: true,
   createdAt: true,
+  version: true,
 } satisfies Prisma.ClientSelect;
+type ClientSummaryRow = Prisma.ClientGetPayload<{ select: typeof SUMMARY_COLUMNS }>;
+
+/** The columns a client's public view is made of (no secret hashes). */
+const VIEW_COLUMNS = { ...SUMMARY_COLUMNS, jwks: true, softwareStatement: true } satisfies Prisma.ClientSelect;
 type ClientViewRow = Prisma.ClientGetPayload<{ select: typeof VIEW_COLUMNS }>;
 
-export function toClientView(row: ClientViewRow): ClientView {
+export function toClientSummary(row: ClientSummaryRow): ClientSummary {
   return {
     clientId: row.clientId,
     name: row.name,
@@ -66,7 +70,6 @@ export function toClientView(row: ClientViewRow): ClientView {
     responseTypes: JSON.parse(row.responseTypes) as string[],
     redirectUris: JSON.parse(row.redirectUris) as string[],
     scope: row.scope,
-    jwks: row.jwks ? (JSON.parse(row.jwks) as ClientView["jwks"]) : null,
     jwksUri: row.jwksUri,
     softwareId: row.softwareId,
     orgId: row.orgId,
@@ -77,10 +80,18 @@ export function toClientView(row: ClientViewRow): ClientView {
     requestObjectSigningAlg: row.requestObjectSigningAlg,
     tlsClientAuthSubjectDn: row.tlsClientAuthSubjectDn,
     registeredVia: row.registeredVia as ClientView["registeredVia"],
-    softwareStatement: row.softwareStatement,
-    softwareStatementClaims: row.softwareStatement ? decodeClaims(row.softwareStatement) : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
+    version: row.version,
+  };
+}
+
+export function toClientView(row: ClientViewRow): ClientView {
+  return {
+    ...toClientSummary(row),
+    jwks: row.jwks ? (JSON.parse(row.jwks) as ClientView["jwks"]) : null,
+    softwareStatement: row.softwareStatement,
+    softwareStatementClaims: row.softwareStatement ? decodeClaims(row.softwareStatement) : null,
   };
 }
 
@@ -122,7 +133,11 @@ export const SEARCH_WINDOW = 2000;
  * items than `limit` (a search, see SEARCH_WINDOW) and still have a next page:
  * `nextCursor` alone says whether there is more.
  */
-export async function listClients(actor: Actor, slug: string, query: unknown = {}): Promise<Page<ClientView>> {
+/**
+ * A page of the tenant's clients, as summaries: a client's keys and software
+ * statement (kilobytes each) are in its own view ({@link getClient}).
+ */
+export async function listClients(actor: Actor, slug: string, query: unknown = {}): Promise<Page<ClientSummary>> {
   requireTenantRole(actor, "viewer", slug);
   const q = parseInput(listClientsQuerySchema, query ?? {});
   const cursor = decodeCursor(q.cursor);
@@ -134,8 +149,8 @@ export async function listClients(actor: Actor, slug: string, query: unknown = {
     ...(cursor ? { id: { lt: cursor } } : {}),
   };
   if (!q.q) {
-    const rows = await db().client.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1, select: VIEW_COLUMNS });
-    return toPage(rows, q.limit, toClientView);
+    const rows = await db().client.findMany({ where, orderBy: { id: "desc" }, take: q.limit + 1, select: SUMMARY_COLUMNS });
+    return toPage(rows, q.limit, toClientSummary);
   }
   // The last client of this page's search window, read from the index alone;
   // none when no client remains beyond the window.
@@ -147,9 +162,9 @@ export async function listClients(actor: Actor, slug: string, query: unknown = {
     where: { AND: [where, ...(edge ? [{ id: { gte: edge.id } }] : [])], OR: search },
     orderBy: { id: "desc" },
     take: q.limit + 1,
-    select: VIEW_COLUMNS,
+    select: SUMMARY_COLUMNS,
   });
-  const page = toPage(rows, q.limit, toClientView);
+  const page = toPage(rows, q.limit, toClientSummary);
   // Fewer matches than a page in a full window: the search goes on after it.
   return page.nextCursor === null && edge ? { items: page.items, nextCursor: encodeCursor(edge.id) } : page;
 }
@@ -185,10 +200,11 @@ export const clientSummary = (r: ClientRow) => ({
   requestObjectSigningAlg: r.requestObjectSigningAlg,
   tlsClientAuthSubjectDn: r.tlsClientAuthSubjectDn,
   jwksUri: r.jwksUri,
+  version: r.version,
 });
 
 /** The update as database columns, after checking it against the client it changes. */
-function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateInput {
+function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateManyMutationInput {
   const touched = REGISTERED_METADATA_FIELDS.filter((f) => data[f] !== undefined);
   if (touched.length > 0 && row.registeredVia === "dcr") {
     throw new AppError(
@@ -228,18 +244,28 @@ function updateData(row: ClientRow, profile: string, data: UpdateClientInput): P
  * tokens), and for a client made here its registered metadata, checked by
  * the same rules as at creation.
  */
-export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientView> {
+export async function updateClient(actor: Actor, slug: string, clientId: string, input: unknown, options: EditOptions = {}): Promise<ClientView> {
   requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateClientSchema, input ?? {});
   const tenant = await tenantOf(slug);
-  const row = await clientRow(tenant, clientId);
-  const columns = updateData(row, tenant.profile, data);
-  const updated = await db().$transaction(async (tx) => {
-    const next = await tx.client.update({ where: { id: row.id }, data: columns });
-    await bumpTrustVersion(tx, row.tenantId);
-    const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
-    await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
-    return next;
+  const updated = await versionedEdit({
+    object: `client "${clientId}"`,
+    target: { type: "client", id: clientId, tenantSlug: slug },
+    expected: options.expectedVersion,
+    load: () => clientRow(tenant, clientId),
+    write: async (row) => {
+      const columns = updateData(row, tenant.profile, data);
+      return db().$transaction(async (tx) => {
+        // The check and the write are one statement: a concurrent edit of the same version matches no row.
+        const { count } = await tx.client.updateMany({ where: { id: row.id, version: row.version }, data: { ...columns, version: { increment: 1 } } });
+        if (count === 0) return STALE;
+        const next = await tx.client.findUniqueOrThrow({ where: { id: row.id } });
+        await bumpTrustVersion(tx, row.tenantId);
+        const action = data.status && data.status !== row.status ? (data.status === "suspended" ? "client.suspend" : "client.reactivate") : "client.update";
+        await recordAudit(tx, actor, { action, target: { type: "client", id: clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
+        return next;
+      });
+    },
   });
   trustChanged(slug);
   return toClientView(updated);

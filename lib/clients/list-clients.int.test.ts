@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createTenant } from "@/lib/tenants/tenants";
-import { listClients, SEARCH_WINDOW } from "@/lib/clients/clients";
+import { getClient, listClients, SEARCH_WINDOW } from "@/lib/clients/clients";
 import { ADMIN, actorWith, uniq } from "@/tests/integration/helpers";
 
 const VIEWER = actorWith("viewer");
@@ -85,6 +85,19 @@ describe("the client list", () => {
     expect(old).toEqual([[], ["Needle 6"]]);
     // No match at all: every window is read once, then the list ends.
     expect(await pages(slug, { q: "nothing like it", limit: 50 })).toEqual([[], []]);
+  });
+
+  it("lists summaries: a client's keys and software statement are in its own view", async () => {
+    const slug = await tenantWith(1, () => "Keyed");
+    const ssa = `${Buffer.from('{"alg":"PS256"}').toString("base64url")}.${Buffer.from('{"software_id":"sw-1"}').toString("base64url")}.c2ln`;
+    await db().client.updateMany({ where: { tenant: { slug }, name: "Keyed" }, data: { jwks: JSON.stringify({ keys: [{ kty: "EC", kid: "k1" }] }), softwareStatement: ssa } });
+    const [item] = (await listClients(VIEWER, slug, {})).items;
+    expect(item).toMatchObject({ name: "Keyed", tokenEndpointAuthMethod: "client_secret_basic", grantTypes: ["client_credentials"] });
+    expect(item).not.toHaveProperty("jwks");
+    expect(item).not.toHaveProperty("softwareStatement");
+    expect(item).not.toHaveProperty("softwareStatementClaims");
+    const full = await getClient(VIEWER, slug, item!.clientId);
+    expect(full).toMatchObject({ ...item, jwks: { keys: [{ kid: "k1" }] }, softwareStatement: ssa, softwareStatementClaims: { software_id: "sw-1" } });
   });
 
   it("reads a search of a tenant smaller than the window in one page", async () => {

@@ -126,9 +126,16 @@ export const clientSchema = z
     softwareStatementClaims: z.record(z.string(), z.unknown()).nullable().describe("The SSA's claims, decoded"),
     createdBy: z.string(),
     createdAt: z.string(),
+    version: z.number().int().describe("Bumped by every edit; the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "Client" });
 export type ClientView = z.infer<typeof clientSchema>;
+
+/** A client in a list: everything but its keys and software statement (GET the client for those). */
+export const clientSummarySchema = clientSchema
+  .omit({ jwks: true, softwareStatement: true, softwareStatementClaims: true })
+  .meta({ id: "ClientSummary" });
+export type ClientSummary = z.infer<typeof clientSummarySchema>;
 
 export const createdClientSchema = clientSchema
   .extend({ clientSecret: z.string().optional().describe("client_secret_basic only: shown once, stored as a hash") })

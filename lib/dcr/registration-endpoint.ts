@@ -144,7 +144,8 @@ async function answerRegistration(
     if (!checked.metadata) return refusal(checked);
     if (!(await consumeJti(`dcr:${checked.metadata.softwareId}`, checked.jti!, checked.exp!))) return error(400, "invalid_client_metadata", `request.jti: jti "${checked.jti}" was already used`);
     const updated = await db().$transaction(async (tx) => {
-      const next = await tx.client.update({ where: { id: row.id }, data: columns(checked.metadata!) });
+      // A new version: a console form opened before this update is stale.
+      const next = await tx.client.update({ where: { id: row.id }, data: { ...columns(checked.metadata!), version: { increment: 1 } } });
       await bumpTrustVersion(tx, tenant.id);
       await recordAudit(tx, actor, { action: "client.registration_update", target: { type: "client", id: row.clientId }, tenantSlug: slug, before: clientSummary(row), after: clientSummary(next) });
       return next;

@@ -370,7 +370,12 @@ export async function validateRegistration(
         : req.jwks !== undefined && req.jwks_uri !== undefined
           ? "give jwks or jwks_uri, not both (RFC 7591 §2)"
           : req.jwks !== undefined
-            ? (jwksShapeProblem("jwks", req.jwks) ?? inlineJwksProblem(req.jwks as { keys: Record<string, unknown>[] }))
+            ? (jwksShapeProblem("jwks", req.jwks) ??
+              inlineJwksProblem(req.jwks as { keys: Record<string, unknown>[] }) ??
+              // Valid keys that would be ignored: the SSA's endpoint is the client's jwks_uri, and RFC 7591 §2 allows one of the two.
+              (softwareJwksEndpoint
+                ? `jwks cannot be used: the client's keys are its directory's software_jwks_endpoint (${softwareJwksEndpoint}), which becomes its jwks_uri, and a client has jwks_uri or jwks, not both (RFC 7591 §2); leave jwks out`
+                : null))
             : req.jwks_uri !== undefined
               ? (stringProblem("jwks_uri", req.jwks_uri, MAX.uri) ?? outboundProblem(String(req.jwks_uri)))
               : null;

@@ -10,6 +10,7 @@ import { checkedJwksUri } from "@/lib/jwks-fetch/checked-jwks-uri";
 import { tenantIssuer } from "@/lib/tenants/tenants";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
 import { createIdpSchema, DEFAULT_ASSERTION_ALGS, updateIdpSchema, type IdpView } from "@/lib/idps/schemas";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 
 type IdpRow = Prisma.IdentityProviderGetPayload<object>;
@@ -31,6 +32,7 @@ export function toIdpView(row: IdpRow): IdpView {
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
   };
 }
 
@@ -43,6 +45,7 @@ function summary(row: IdpRow) {
     allowedAlgs: JSON.parse(row.allowedAlgs) as string[],
     enabled: row.enabled,
     keyCount: row.jwks ? (JSON.parse(row.jwks) as { keys: unknown[] }).keys.length : null,
+    version: row.version,
   };
 }
 
@@ -128,36 +131,47 @@ export async function createIdentityProvider(actor: Actor, slug: string, input: 
   return toIdpView(row);
 }
 
-export async function updateIdentityProvider(actor: Actor, slug: string, id: string, input: unknown): Promise<IdpView> {
+export async function updateIdentityProvider(actor: Actor, slug: string, id: string, input: unknown, options: EditOptions = {}): Promise<IdpView> {
   requireTenantRole(actor, "operator", slug);
   const data = parseInput(updateIdpSchema, input);
-  const before = await idpRow(slug, id);
   const source = keySourceData(data);
-  const row = await db()
-    .$transaction(async (tx) => {
-      const updated = await tx.identityProvider.update({
-        where: { id: before.id },
-        data: {
-          ...(data.name !== undefined ? { name: data.name } : {}),
-          ...(data.audience !== undefined ? { audience: data.audience } : {}),
-          ...(source ?? {}),
-          ...(data.allowedAlgs !== undefined ? { allowedAlgs: JSON.stringify(data.allowedAlgs) } : {}),
-          ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
-          ...(data.maxAssertionLifetimeSeconds !== undefined ? { maxAssertionLifetimeSeconds: data.maxAssertionLifetimeSeconds } : {}),
-          ...(data.clockSkewSeconds !== undefined ? { clockSkewSeconds: data.clockSkewSeconds } : {}),
-          ...(data.refuseJtiReuse !== undefined ? { refuseJtiReuse: data.refuseJtiReuse } : {}),
-          ...(data.fetch?.connectTimeoutMs !== undefined ? { connectTimeoutMs: data.fetch.connectTimeoutMs } : {}),
-          ...(data.fetch?.readTimeoutMs !== undefined ? { readTimeoutMs: data.fetch.readTimeoutMs } : {}),
-          ...(data.fetch?.sizeLimitBytes !== undefined ? { sizeLimitBytes: data.fetch.sizeLimitBytes } : {}),
-        },
+  let name: string | undefined;
+  const row = await versionedEdit({
+    object: (row) => `identity provider "${row.name}"`,
+    target: { type: "identity_provider", id, tenantSlug: slug },
+    expected: options.expectedVersion,
+    load: () => idpRow(slug, id),
+    write: (before) => {
+      name = data.name ?? before.name;
+      return db().$transaction(async (tx) => {
+        // The check and the write are one statement: a concurrent edit of the same version matches no row.
+        const { count } = await tx.identityProvider.updateMany({
+          where: { id: before.id, version: before.version },
+          data: {
+            ...(data.name !== undefined ? { name: data.name } : {}),
+            ...(data.audience !== undefined ? { audience: data.audience } : {}),
+            ...(source ?? {}),
+            ...(data.allowedAlgs !== undefined ? { allowedAlgs: JSON.stringify(data.allowedAlgs) } : {}),
+            ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
+            ...(data.maxAssertionLifetimeSeconds !== undefined ? { maxAssertionLifetimeSeconds: data.maxAssertionLifetimeSeconds } : {}),
+            ...(data.clockSkewSeconds !== undefined ? { clockSkewSeconds: data.clockSkewSeconds } : {}),
+            ...(data.refuseJtiReuse !== undefined ? { refuseJtiReuse: data.refuseJtiReuse } : {}),
+            ...(data.fetch?.connectTimeoutMs !== undefined ? { connectTimeoutMs: data.fetch.connectTimeoutMs } : {}),
+            ...(data.fetch?.readTimeoutMs !== undefined ? { readTimeoutMs: data.fetch.readTimeoutMs } : {}),
+            ...(data.fetch?.sizeLimitBytes !== undefined ? { sizeLimitBytes: data.fetch.sizeLimitBytes } : {}),
+            version: { increment: 1 },
+          },
+        });
+        if (count === 0) return STALE;
+        const updated = await tx.identityProvider.findUniqueOrThrow({ where: { id: before.id } });
+        await bumpTrustVersion(tx, before.tenantId);
+        await recordAudit(tx, actor, { action: "idp.update", target: { type: "identity_provider", id }, tenantSlug: slug, before: summary(before), after: summary(updated) });
+        return updated;
       });
-      await bumpTrustVersion(tx, before.tenantId);
-      await recordAudit(tx, actor, { action: "idp.update", target: { type: "identity_provider", id }, tenantSlug: slug, before: summary(before), after: summary(updated) });
-      return updated;
-    })
-    .catch((error: unknown) => {
-      throw isUniqueViolation(error) ? nameTaken(data.name ?? before.name) : error;
-    });
+    },
+  }).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? nameTaken(name ?? data.name ?? "") : error;
+  });
   trustChanged(slug);
   return toIdpView(row);
 }

@@ -79,6 +79,7 @@ export const idpSchema = z
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    version: z.number().int().describe("Bumped by every edit; the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "IdentityProvider" });
 export type IdpView = z.infer<typeof idpSchema>;

@@ -9,6 +9,7 @@ import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
 import { SIGNING_ALG_VALUES } from "@/lib/keys/schemas";
 import { PROFILES, type ProfileId } from "@/lib/tenants/profiles";
 import { invalidateTenant } from "@/lib/protocol/published-state";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 import { effectivePropagationSeconds, policyWarnings, type RotationPolicy } from "@/lib/rotation/lifecycle";
 
 type TenantRow = Prisma.TenantGetPayload<object>;
@@ -65,6 +66,7 @@ export const rotationPolicySchema = z
     expiryWarningDays: z.number().int(),
     accessTokenTtlSeconds: z.number().int(),
     warnings: z.array(z.string()),
+    version: z.number().int().describe("The tenant's version (the policy is part of the tenant); the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "RotationPolicy" });
 export type RotationPolicyView = z.infer<typeof rotationPolicySchema>;
@@ -97,6 +99,7 @@ export function toPolicyView(t: TenantRow): RotationPolicyView {
     algorithm: rotationAlgOf(t),
     algorithmIsDefault: t.rotationAlg === null,
     warnings: policyWarnings(policy),
+    version: t.version,
   };
 }
 
@@ -112,7 +115,7 @@ export async function getRotationPolicy(actor: Actor, slug: string): Promise<Rot
  * result must hold together: propagation never shorter than the JWKS max-age,
  * an algorithm the profile allows, one interval form.
  */
-export async function updateRotationPolicy(actor: Actor, slug: string, input: unknown): Promise<RotationPolicyView> {
+export async function updateRotationPolicy(actor: Actor, slug: string, input: unknown, options: EditOptions = {}): Promise<RotationPolicyView> {
   requireTenantRole(actor, "admin", slug);
   const data = parseInput(rotationPolicyInputSchema, input ?? {});
   if (data.rotationIntervalDays !== undefined && data.rotationIntervalSeconds !== undefined) {
@@ -123,50 +126,65 @@ export async function updateRotationPolicy(actor: Actor, slug: string, input: un
       ]);
     }
   }
-  const view = await db().$transaction(async (tx) => {
-    const before = await tx.tenant.findUnique({ where: { slug } });
-    if (!before) throw notFound(`tenant "${slug}"`);
-    const next = {
-      propagationSeconds: data.propagationSeconds ?? before.propagationSeconds,
-      retentionSeconds: data.retentionSeconds ?? before.retentionSeconds,
-      rotationIntervalSeconds:
-        data.rotationIntervalSeconds !== undefined
-          ? data.rotationIntervalSeconds
-          : data.rotationIntervalDays !== undefined
-            ? data.rotationIntervalDays === null
-              ? null
-              : Math.max(1, Math.round(data.rotationIntervalDays * DAY))
-            : before.rotationIntervalSeconds,
-      rotationAlg: data.algorithm !== undefined ? data.algorithm : before.rotationAlg,
-      autoActivate: data.autoActivate ?? before.autoActivate,
-      jwksMaxAgeSeconds: data.jwksMaxAgeSeconds ?? before.jwksMaxAgeSeconds,
-      expiryWarningDays: data.expiryWarningDays ?? before.expiryWarningDays,
-      accessTokenTtlSeconds: data.accessTokenTtlSeconds ?? before.accessTokenTtlSeconds,
-    };
-    const problems = [];
-    if (next.propagationSeconds < next.jwksMaxAgeSeconds) {
-      problems.push({
-        path: data.propagationSeconds !== undefined ? "propagationSeconds" : "jwksMaxAgeSeconds",
-        message: `propagation (${next.propagationSeconds} s) must be at least the JWKS max-age (${next.jwksMaxAgeSeconds} s): relying parties may cache the JWKS that long`,
-      });
-    }
-    const algs = PROFILES[(before.profile in PROFILES ? before.profile : "generic") as ProfileId].signingAlgs as readonly string[];
-    if (next.rotationAlg !== null && !algs.includes(next.rotationAlg)) {
-      problems.push({ path: "algorithm", message: `${next.rotationAlg} is not allowed by the tenant's profile (${algs.join(", ")})` });
-    }
-    if (problems.length > 0) {
-      throw new AppError("validation_failed", `invalid rotation policy: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`, problems);
-    }
-    // The JWKS max-age and the token lifetime are served: bump the version.
-    const row = await tx.tenant.update({ where: { id: before.id }, data: { ...next, publishVersion: { increment: 1 } } });
-    await recordAudit(tx, actor, {
-      action: "tenant.rotation_policy.update",
-      target: { type: "tenant", id: slug },
-      tenantSlug: slug,
-      before: { ...policyOf(before), algorithm: before.rotationAlg },
-      after: { ...policyOf(row), algorithm: row.rotationAlg },
-    });
-    return toPolicyView(row);
+  const view = await versionedEdit({
+    object: `the rotation policy of tenant "${slug}"`,
+    target: { type: "tenant", id: slug, tenantSlug: slug },
+    expected: options.expectedVersion,
+    load: async () => {
+      const row = await db().tenant.findUnique({ where: { slug } });
+      if (!row) throw notFound(`tenant "${slug}"`);
+      return row;
+    },
+    write: (before) =>
+      db().$transaction(async (tx) => {
+        const next = {
+          propagationSeconds: data.propagationSeconds ?? before.propagationSeconds,
+          retentionSeconds: data.retentionSeconds ?? before.retentionSeconds,
+          rotationIntervalSeconds:
+            data.rotationIntervalSeconds !== undefined
+              ? data.rotationIntervalSeconds
+              : data.rotationIntervalDays !== undefined
+                ? data.rotationIntervalDays === null
+                  ? null
+                  : Math.max(1, Math.round(data.rotationIntervalDays * DAY))
+                : before.rotationIntervalSeconds,
+          rotationAlg: data.algorithm !== undefined ? data.algorithm : before.rotationAlg,
+          autoActivate: data.autoActivate ?? before.autoActivate,
+          jwksMaxAgeSeconds: data.jwksMaxAgeSeconds ?? before.jwksMaxAgeSeconds,
+          expiryWarningDays: data.expiryWarningDays ?? before.expiryWarningDays,
+          accessTokenTtlSeconds: data.accessTokenTtlSeconds ?? before.accessTokenTtlSeconds,
+        };
+        const problems = [];
+        if (next.propagationSeconds < next.jwksMaxAgeSeconds) {
+          problems.push({
+            path: data.propagationSeconds !== undefined ? "propagationSeconds" : "jwksMaxAgeSeconds",
+            message: `propagation (${next.propagationSeconds} s) must be at least the JWKS max-age (${next.jwksMaxAgeSeconds} s): relying parties may cache the JWKS that long`,
+          });
+        }
+        const algs = PROFILES[(before.profile in PROFILES ? before.profile : "generic") as ProfileId].signingAlgs as readonly string[];
+        if (next.rotationAlg !== null && !algs.includes(next.rotationAlg)) {
+          problems.push({ path: "algorithm", message: `${next.rotationAlg} is not allowed by the tenant's profile (${algs.join(", ")})` });
+        }
+        if (problems.length > 0) {
+          throw new AppError("validation_failed", `invalid rotation policy: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`, problems);
+        }
+        // The JWKS max-age and the token lifetime are served: bump the version.
+        // The check of the tenant's version and the write are one statement.
+        const { count } = await tx.tenant.updateMany({
+          where: { id: before.id, version: before.version },
+          data: { ...next, publishVersion: { increment: 1 }, version: { increment: 1 } },
+        });
+        if (count === 0) return STALE;
+        const row = await tx.tenant.findUniqueOrThrow({ where: { id: before.id } });
+        await recordAudit(tx, actor, {
+          action: "tenant.rotation_policy.update",
+          target: { type: "tenant", id: slug },
+          tenantSlug: slug,
+          before: { ...policyOf(before), algorithm: before.rotationAlg, version: before.version },
+          after: { ...policyOf(row), algorithm: row.rotationAlg, version: row.version },
+        });
+        return toPolicyView(row);
+      }),
   });
   invalidateTenant(slug);
   return view;

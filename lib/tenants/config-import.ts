@@ -12,7 +12,8 @@ import { propagatedAt } from "@/lib/rotation/lifecycle";
 import { policyOf, rotationPolicyInputSchema } from "@/lib/rotation/policy";
 import type { SigningKeyRow } from "@/lib/keys/key-row";
 import { invalidateTenant } from "@/lib/protocol/published-state";
-import { existingKeyEntrySchema, newKeyEntrySchema, tenantConfigImportSchema, type ConfigChange, type NewKeyEntry } from "@/lib/tenants/config-schema";
+import { existingKeyEntrySchema, newKeyEntrySchema, tenantConfigImportSchema, type ConfigChange, type NewKeyEntry, type TenantConfigImport } from "@/lib/tenants/config-schema";
+import { unknownConfigMembers } from "@/lib/tenants/config-members";
 
 interface NewKey {
   index: number;
@@ -34,10 +35,19 @@ export async function importTenantConfig(
   options: { dryRun?: boolean } = {},
 ): Promise<{ applied: boolean; changes: ConfigChange[] }> {
   requireTenantRole(actor, "operator", slug);
-  const data = parseInput(tenantConfigImportSchema, input);
+  // A member the format does not have would be ignored: refused, with the rest.
+  const unknown = unknownConfigMembers(input);
+  let data: TenantConfigImport;
+  try {
+    data = parseInput(tenantConfigImportSchema, input);
+  } catch (error) {
+    if (unknown.length === 0 || !(error instanceof AppError)) throw error;
+    const all = [...unknown, ...error.fieldErrors];
+    throw new AppError("validation_failed", `the configuration has ${all.length} problem(s); nothing was changed`, all);
+  }
   const tenant = await db().tenant.findUnique({ where: { slug }, include: { signingKeys: true } });
   if (!tenant) throw notFound(`tenant "${slug}"`);
-  const problems: FieldError[] = [];
+  const problems: FieldError[] = [...unknown];
   const changes: ConfigChange[] = [];
 
   // Tenant settings.
@@ -64,10 +74,8 @@ export async function importTenantConfig(
     accessTokenTtlSeconds: tenant.accessTokenTtlSeconds,
   };
   if (data.rotationPolicy) {
+    // Unknown members are already problems (unknownConfigMembers).
     const known = Object.fromEntries(Object.entries(data.rotationPolicy).filter(([k]) => (policyFields as readonly string[]).includes(k)));
-    for (const k of Object.keys(data.rotationPolicy)) {
-      if (!(policyFields as readonly string[]).includes(k)) problems.push({ path: `rotationPolicy.${k}`, message: "is not a rotation policy setting" });
-    }
     const checked = rotationPolicyInputSchema.safeParse(known);
     if (!checked.success) {
       for (const issue of checked.error.issues) problems.push({ path: `rotationPolicy.${issue.path.join(".")}`, message: issue.message });
@@ -190,7 +198,8 @@ export async function importTenantConfig(
   await db().$transaction(async (tx) => {
     const scope = { id: tenant.id, slug };
     if (Object.keys(settings).length > 0) {
-      await tx.tenant.update({ where: { id: tenant.id }, data: { ...settings, publishVersion: { increment: 1 } } });
+      // A new version: a tenant or policy form opened before the import is stale.
+      await tx.tenant.update({ where: { id: tenant.id }, data: { ...settings, publishVersion: { increment: 1 }, version: { increment: 1 } } });
     }
     const inserted = new Map<string, SigningKeyRow>();
     for (const a of added) inserted.set(a.prepared.kid, await insertPreparedKey(tx, actor, scope, a.prepared, { appId: a.appId, source: "import" }));

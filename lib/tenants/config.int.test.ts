@@ -170,3 +170,64 @@ describe("the rotation policy in the configuration", () => {
     expect((await exportTenantConfig(ADMIN, slug)).rotationPolicy).toMatchObject({ retentionSeconds: 3600, rotationIntervalSeconds: null });
   });
 });
+
+describe("unknown members in an import", () => {
+  it("refuses a misnamed section instead of importing nothing, names it and the section it meant, and stores nothing", async () => {
+    const { slug, active, staged } = await tenantWithTwoKeys();
+    const before = await states(slug);
+    const events = await db().auditEvent.count({ where: { tenantSlug: slug } });
+    const config = await exportTenantConfig(ADMIN, slug);
+    const { signingKeys, ...rest } = config;
+    const misnamed = { ...rest, signing: { activeKid: staged, apps: {} }, keys: signingKeys };
+    for (const dryRun of [true, false]) {
+      const error = (await importTenantConfig(ADMIN, slug, misnamed, { dryRun }).catch((e: unknown) => e)) as AppError;
+      expect(error.code).toBe("validation_failed");
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(/nothing was changed/);
+      expect(error.fieldErrors).toEqual([{ path: "keys", message: 'is not a section of the configuration; did you mean "signingKeys"?' }]);
+    }
+    expect(await states(slug)).toEqual(before);
+    expect(before[active]).toBe("active");
+    expect(await db().auditEvent.count({ where: { tenantSlug: slug } })).toBe(events);
+  });
+
+  it("names every unknown member at every level with a fixed shape, with the other problems, at once", async () => {
+    const { slug, active } = await tenantWithTwoKeys();
+    const jwk = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
+    const error = (await importTenantConfig(ADMIN, slug, {
+      format: "keyward.tenant-config/v1",
+      tenant: { nmae: "Typo Bank", jwksMaxAgeSeconds: 120 },
+      rotationPolicy: { retention: 3600 },
+      signing: { activeKID: active },
+      signingKeys: [{ kid: active, certificatePem: "-----BEGIN CERTIFICATE-----" }, { jwk, certificate: "x", publicJwk: { kty: "RSA" } }],
+      comment: "hello",
+    }).catch((e: unknown) => e)) as AppError;
+    expect(error.code).toBe("validation_failed");
+    expect(error.fieldErrors).toEqual([
+      { path: "comment", message: "is not a section of the configuration (known: format, exportedAt, tenant, rotationPolicy, signing, signingKeys)" },
+      { path: "tenant.nmae", message: 'is not a tenant setting; did you mean "name"?' },
+      { path: "rotationPolicy.retention", message: 'is not a rotation policy setting; did you mean "retentionSeconds"?' },
+      { path: "signing.activeKID", message: 'is not a member of signing; did you mean "activeKid"?' },
+      {
+        path: "signingKeys.0.certificatePem",
+        message: 'is not a member of a key the tenant has (a new key is given in "jwk") (known: kid, alg, state, appId, kidStrategy, publicJwk)',
+      },
+      { path: "signingKeys.1.certificate", message: 'is not a member of a new key; did you mean "certificatePem"?' },
+    ]);
+    // Unknown members are reported beside the problems the schema finds.
+    const mixed = (await importTenantConfig(ADMIN, slug, { format: "other/v9", keys: [] }).catch((e: unknown) => e)) as AppError;
+    expect(mixed.fieldErrors.map((f) => f.path)).toEqual(["keys", "format"]);
+    expect((await db().tenant.findUniqueOrThrow({ where: { slug } })).jwksMaxAgeSeconds).toBe(300);
+  });
+
+  it("takes back every member its own export writes, with app signing keys and an edited name", async () => {
+    const { slug } = await tenantWithTwoKeys();
+    const appKey = await addSigningKey(OPERATOR, slug, { source: "generate", appId: "app-1" });
+    await activateSigningKey(OPERATOR, slug, appKey.kid);
+    const config = await exportTenantConfig(ADMIN, slug);
+    expect(config.signing.apps).toEqual({ "app-1": appKey.kid });
+    expect(await importTenantConfig(ADMIN, slug, structuredClone(config), { dryRun: true })).toEqual({ applied: false, changes: [] });
+    const renamed = await importTenantConfig(ADMIN, slug, { ...config, tenant: { ...config.tenant, name: "Renamed Bank" } });
+    expect(renamed).toEqual({ applied: true, changes: [{ path: "tenant.name", change: "set", before: "Config Bank", after: "Renamed Bank" }] });
+  });
+});

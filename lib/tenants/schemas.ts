@@ -53,6 +53,7 @@ export const tenantSchema = z
     jwksMaxAgeSeconds: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    version: z.number().int().describe("Bumped by every edit; the ETag is \"v{version}\" (send it back in If-Match)"),
   })
   .meta({ id: "Tenant" });
 export type TenantView = z.infer<typeof tenantSchema>;

@@ -18,7 +18,7 @@ describe("tenants", () => {
     });
     expect((await listTenants(actorWith("viewer"))).map((x) => x.slug)).toContain(slug);
     const event = await db().auditEvent.findFirstOrThrow({ where: { action: "tenant.create", tenantSlug: slug } });
-    expect(JSON.parse(event.after!)).toEqual({ slug, name: "Acme Bank", profile: "open-finance-brazil", jwksMaxAgeSeconds: 300 });
+    expect(JSON.parse(event.after!)).toEqual({ slug, name: "Acme Bank", profile: "open-finance-brazil", jwksMaxAgeSeconds: 300, version: 1 });
   });
 
   it("refuses bad, reserved and duplicate slugs, naming the field", async () => {

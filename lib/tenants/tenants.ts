@@ -7,6 +7,7 @@ import { requireRole, type Actor, requireTenantRole, requirePlatformRole } from 
 import { invalidateTenant } from "@/lib/protocol/published-state";
 import { parseInput } from "@/lib/validation";
 import { PROFILE_IDS, type ProfileId } from "@/lib/tenants/profiles";
+import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 import { createTenantSchema, updateTenantSchema, type TenantView } from "@/lib/tenants/schemas";
 
 type TenantRow = Prisma.TenantGetPayload<object>;
@@ -29,10 +30,11 @@ export function toTenantView(t: TenantRow): TenantView {
     jwksMaxAgeSeconds: t.jwksMaxAgeSeconds,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
+    version: t.version,
   };
 }
 
-const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile, jwksMaxAgeSeconds: t.jwksMaxAgeSeconds });
+const summary = (t: TenantRow) => ({ slug: t.slug, name: t.name, profile: t.profile, jwksMaxAgeSeconds: t.jwksMaxAgeSeconds, version: t.version });
 
 /** The tenants the actor may act in (every tenant for an actor not limited to some). */
 export async function listTenants(actor: Actor): Promise<TenantView[]> {
@@ -66,16 +68,31 @@ export async function createTenant(actor: Actor, input: unknown): Promise<Tenant
 }
 
 /** Edits a tenant's name or profile. The slug is fixed: it is part of the issuer every relying party knows. */
-export async function updateTenant(actor: Actor, slug: string, input: unknown): Promise<TenantView> {
+export async function updateTenant(actor: Actor, slug: string, input: unknown, options: EditOptions = {}): Promise<TenantView> {
   requireTenantRole(actor, "admin", slug);
   const data = parseInput(updateTenantSchema, input);
-  const view = await db().$transaction(async (tx) => {
-    const before = await tx.tenant.findUnique({ where: { slug } });
-    if (!before) throw notFound(`tenant "${slug}"`);
-    // What it publishes (discovery, the JWKS's max-age) may change: bump the version.
-    const row = await tx.tenant.update({ where: { slug }, data: { ...data, publishVersion: { increment: 1 } } });
-    await recordAudit(tx, actor, { action: "tenant.update", target: { type: "tenant", id: slug }, tenantSlug: slug, before: summary(before), after: summary(row) });
-    return toTenantView(row);
+  const view = await versionedEdit({
+    object: `tenant "${slug}"`,
+    target: { type: "tenant", id: slug, tenantSlug: slug },
+    expected: options.expectedVersion,
+    load: async () => {
+      const row = await db().tenant.findUnique({ where: { slug } });
+      if (!row) throw notFound(`tenant "${slug}"`);
+      return row;
+    },
+    write: (before) =>
+      db().$transaction(async (tx) => {
+        // What it publishes (discovery, the JWKS's max-age) may change: bump the
+        // publish version; the check of the tenant's version and the write are one statement.
+        const { count } = await tx.tenant.updateMany({
+          where: { id: before.id, version: before.version },
+          data: { ...data, publishVersion: { increment: 1 }, version: { increment: 1 } },
+        });
+        if (count === 0) return STALE;
+        const row = await tx.tenant.findUniqueOrThrow({ where: { id: before.id } });
+        await recordAudit(tx, actor, { action: "tenant.update", target: { type: "tenant", id: slug }, tenantSlug: slug, before: summary(before), after: summary(row) });
+        return toTenantView(row);
+      }),
   });
   invalidateTenant(slug);
   return view;

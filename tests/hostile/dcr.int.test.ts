@@ -103,6 +103,7 @@ const cases: DcrCase[] = [
   { name: "token_endpoint_auth_method as a number", request: { token_endpoint_auth_method: 42 }, error: "invalid_client_metadata", rule: /^token_endpoint_auth_method: token_endpoint_auth_method must be a string/ },
   { name: "an auth method outside its values", request: { token_endpoint_auth_method: "none" }, error: "invalid_client_metadata", rule: /^token_endpoint_auth_method: token_endpoint_auth_method "none" is not allowed/ },
   { name: "jwks and jwks_uri together", request: { jwks: { keys: [{ ...publicJwk, kid: "pub" }] }, jwks_uri: "https://tpp.example/jwks" }, error: "invalid_client_metadata", rule: /^jwks: give jwks or jwks_uri, not both/ },
+  { name: "valid jwks that the SSA's software_jwks_endpoint would override", request: { jwks: { keys: [{ ...publicJwk, kid: "pub" }] } }, error: "invalid_client_metadata", rule: /^jwks: jwks cannot be used: the client's keys are its directory's software_jwks_endpoint \(http:\/\/127\.0\.0\.2:\d+\/[^)]*\), which becomes its jwks_uri, and a client has jwks_uri or jwks, not both \(RFC 7591 §2\); leave jwks out$/ },
   { name: "jwks as a string", request: { jwks: "keys" }, error: "invalid_client_metadata", rule: /^jwks: jwks must be a JWK Set/ },
   { name: "jwks with no keys", request: { jwks: { keys: [] } }, error: "invalid_client_metadata", rule: /^jwks: jwks must hold 1 to 50 keys; it has 0/ },
   { name: "jwks with a number for a key", request: { jwks: { keys: [1] } }, error: "invalid_client_metadata", rule: /^jwks: jwks\.keys\[0\] is not a JSON object/ },

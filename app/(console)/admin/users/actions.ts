@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { formObject, runAction, scopeFromForm, type ActionResult } from "@/lib/actions/action-result";
 import { createPasswordResetLink, createUser, updateUser } from "@/lib/auth/users";
+import { formVersion } from "@/lib/concurrency/versions";
 
 const PAGE = "/admin/users";
 
@@ -29,7 +30,7 @@ export async function createUserAction(_prev: ActionResult<CreatedUserData>, for
 
 export async function changeRoleAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async (actor) => {
-    const user = await updateUser(actor, userId(form), formObject(form, ["role"]));
+    const user = await updateUser(actor, userId(form), formObject(form, ["role"]), { expectedVersion: formVersion(form.get("version")) });
     revalidatePath(PAGE);
     return { message: `${user.email} is now ${user.role}` };
   });
@@ -38,7 +39,7 @@ export async function changeRoleAction(_prev: ActionResult, form: FormData): Pro
 /** Sets the tenants a user acts in: every tenant, or the ones ticked. */
 export async function changeTenantsAction(_prev: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async (actor) => {
-    const user = await updateUser(actor, userId(form), { tenants: scopeFromForm(form) });
+    const user = await updateUser(actor, userId(form), { tenants: scopeFromForm(form) }, { expectedVersion: formVersion(form.get("version")) });
     revalidatePath(PAGE);
     return { message: `${user.email} now acts in ${user.tenants === null ? "every tenant" : user.tenants.join(", ")}` };
   });

@@ -103,7 +103,7 @@ export default async function TenantPage({ params }: Props) {
         {hasRole(actor.role, "admin") ? (
           <Card title="Edit tenant">
             <p className="mb-4 text-sm text-slate-600">The slug cannot change: it is part of the issuer URL that relying parties know.</p>
-            <EditTenantForm tenant={{ slug: tenant.slug, name: tenant.name, profile: tenant.profile }} />
+            <EditTenantForm tenant={{ slug: tenant.slug, name: tenant.name, profile: tenant.profile, version: tenant.version }} />
           </Card>
         ) : null}
       </div>

@@ -7,6 +7,7 @@ import { createClient, deleteClient, updateClient } from "@/lib/clients/clients"
 import { addClientKey, refreshClientKeys, removeClientKey } from "@/lib/clients/client-keys";
 import type { ClientKeyView } from "@/lib/clients/schemas";
 import { fieldError } from "@/lib/errors";
+import { formVersion } from "@/lib/concurrency/versions";
 
 export type CreatedClientData = { clientId: string; name: string; tokenEndpointAuthMethod: string; clientSecret?: string };
 
@@ -120,7 +121,8 @@ export async function updateClientAction(slug: string, clientId: string, _prev: 
       if (form.has("tlsClientAuthSubjectDn")) input.tlsClientAuthSubjectDn = text(form, "tlsClientAuthSubjectDn");
       if (form.has("jwksUri")) input.jwksUri = text(form, "jwksUri");
     }
-    const client = await updateClient(actor, slug, clientId, input);
+    // The version the form was opened with: a change saved meanwhile is not overwritten.
+    const client = await updateClient(actor, slug, clientId, input, { expectedVersion: formVersion(form.get("version")) });
     return { message: `Client ${client.name} saved` };
   });
   if (result.ok) refresh(slug);

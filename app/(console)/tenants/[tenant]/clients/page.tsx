@@ -5,7 +5,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { hasRole, type Actor } from "@/lib/auth/roles";
 import { isAppError, unlessNotFound } from "@/lib/errors";
 import { listClients, SEARCH_WINDOW } from "@/lib/clients/clients";
-import type { ClientView } from "@/lib/clients/schemas";
+import type { ClientSummary } from "@/lib/clients/schemas";
 import type { Page } from "@/lib/pagination";
 import { Badge } from "@/components/ui/badge";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
@@ -30,7 +30,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /** One page of the list, or why the filters cannot be applied (a hand-edited URL, a stale cursor). */
-async function loadPage(actor: Actor, slug: string, filters: ClientListParams): Promise<{ page: Page<ClientView> } | { error: string }> {
+async function loadPage(actor: Actor, slug: string, filters: ClientListParams): Promise<{ page: Page<ClientSummary> } | { error: string }> {
   try {
     return { page: await listClients(actor, slug, filters) };
   } catch (error) {

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { runAction, type ActionResult } from "@/lib/actions/action-result";
 import { AppError, type FieldError } from "@/lib/errors";
 import { updateRotationPolicy } from "@/lib/rotation/policy";
+import { formVersion } from "@/lib/concurrency/versions";
 import { unitSeconds } from "@/components/rotation/durations";
 
 /**
@@ -51,7 +52,8 @@ function readForm(form: FormData) {
 
 export async function updateRotationPolicyAction(slug: string, _prev: ActionResult, form: FormData): Promise<ActionResult> {
   const result = await runAction<undefined>(async (actor) => {
-    const policy = await updateRotationPolicy(actor, slug, readForm(form));
+    // The version the form was opened with: a change saved meanwhile is not overwritten.
+    const policy = await updateRotationPolicy(actor, slug, readForm(form), { expectedVersion: formVersion(form.get("version")) });
     const n = policy.warnings.length;
     return { message: n === 0 ? `Rotation policy of ${slug} saved` : `Rotation policy of ${slug} saved, with ${n} ${n === 1 ? "warning" : "warnings"}` };
   });

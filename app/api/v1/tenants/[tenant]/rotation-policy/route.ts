@@ -5,4 +5,6 @@ import { getRotationPolicy, updateRotationPolicy } from "@/lib/rotation/policy";
 export const dynamic = "force-dynamic";
 
 export const GET = handler(contract.getRotationPolicy, async ({ actor, params }) => getRotationPolicy(actor, params.tenant));
-export const PUT = handler(contract.updateRotationPolicy, async ({ actor, params, body }) => updateRotationPolicy(actor, params.tenant, body));
+export const PUT = handler(contract.updateRotationPolicy, async ({ actor, params, body, ifMatch }) =>
+  updateRotationPolicy(actor, params.tenant, body, { expectedVersion: ifMatch }),
+);

@@ -5,7 +5,9 @@ import { deleteIdentityProvider, getIdentityProvider, updateIdentityProvider } f
 export const dynamic = "force-dynamic";
 
 export const GET = handler(contract.getIdp, async ({ actor, params }) => getIdentityProvider(actor, params.tenant, params.id));
-export const PATCH = handler(contract.updateIdp, async ({ actor, params, body }) => updateIdentityProvider(actor, params.tenant, params.id, body));
+export const PATCH = handler(contract.updateIdp, async ({ actor, params, body, ifMatch }) =>
+  updateIdentityProvider(actor, params.tenant, params.id, body, { expectedVersion: ifMatch }),
+);
 export const DELETE = handler(contract.deleteIdp, async ({ actor, params }) => {
   await deleteIdentityProvider(actor, params.tenant, params.id);
 });
