@@ -54,6 +54,7 @@ beforeAll(async () => {
       };
       return next();
     }
+    if (url === "/_next/static/chunks/app.js") return answer(res, 200, "application/javascript", zlib.gzipSync("self.app = 1;"), "gzip");
     if (url === "/api/v1/tokens" && req.method === "POST") return answer(res, 201, "application/json", Buffer.from(JSON.stringify({ name: "ci", token: API_TOKEN })));
     if (url === "/api/v1/tokens") return answer(res, 200, "application/json", Buffer.from(JSON.stringify([{ name: "ci", prefix: API_TOKEN.slice(0, 8) }])));
     if (url === "/api/v1/tokens/leaky") return answer(res, 200, "application/json", Buffer.from(JSON.stringify([{ name: "ci", token: API_TOKEN }])));
@@ -104,6 +105,16 @@ describe("the recording proxy", () => {
     await new Promise((r) => setTimeout(r, 20));
     const entry = recorded().find((e) => e.url === "/brotli-page")!;
     expect(entry.body).toContain(PASSWORD);
+  });
+
+  it("records an immutable build asset's body once, and later fetches of it without a body or an error", async () => {
+    for (let i = 0; i < 2; i++) expect(await (await get("/_next/static/chunks/app.js")).text()).toBe("self.app = 1;");
+    await new Promise((r) => setTimeout(r, 20));
+    const entries = recorded().filter((e) => e.url === "/_next/static/chunks/app.js") as (Exchange & { sameBodyAsBefore?: boolean; decodeError?: string })[];
+    expect(entries.map((e) => [e.body, e.sameBodyAsBefore ?? false, e.decodeError ?? null])).toEqual([
+      ["self.app = 1;", false, null],
+      ["", true, null],
+    ]);
   });
 });
 
