@@ -35,6 +35,7 @@ export default defineConfig({
     {
       name: "setup",
       testMatch: /.*\.setup\.ts/,
+      teardown: "secrets-scan",
       use: { launchOptions },
     },
     {
@@ -45,6 +46,13 @@ export default defineConfig({
         launchOptions,
       },
       dependencies: ["setup"],
+      testIgnore: /secrets-scan\.spec\.ts/,
+    },
+    {
+      // Last, as the setup's teardown (so it runs when only some specs are chosen too):
+      // scans what the run recorded (scripts/lib/recording-proxy.mjs).
+      name: "secrets-scan",
+      testMatch: /secrets-scan\.spec\.ts/,
     },
   ],
   webServer: {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { adminApi, unique } from "../fixtures/api";
+import { secretSeen } from "../fixtures/secrets-seen";
 
 /** Key material made by openssl for a spec, and what an independent computation says about it. */
 export interface PemFixtures {
@@ -41,6 +42,8 @@ export function makePemFixtures(): PemFixtures {
   const file = (name: string) => path.join(dir, name);
   const certPem = readFileSync(file("cert.pem"), "utf8");
   const cert = new X509Certificate(certPem);
+  // The scan at the end of the run makes sure none of these ever comes back.
+  for (const name of ["key.pem", "enc.pem", "other.pem"]) secretSeen("private key of the PEM fixtures", readFileSync(file(name), "utf8"), `makePemFixtures ${name}`);
   return {
     dir,
     certPath: file("cert.pem"),
