@@ -19,6 +19,13 @@ describe("auditChange", () => {
     expect(changeHeadline(change)).toBe("changed: status, scope, registeredVia");
   });
 
+  it("leaves the version out of the headline when something else changed (the details keep it)", () => {
+    const change = auditChange({ name: "A", version: 3 }, { name: "B", version: 4 });
+    expect(changeHeadline(change)).toBe("changed: name");
+    expect(change).toMatchObject({ changed: [{ field: "name" }, { field: "version", before: 3, after: 4 }] });
+    expect(changeHeadline(auditChange({ version: 3 }, { version: 4 }))).toBe("changed: version");
+  });
+
   it("compares nested values by content, not by reference or key order", () => {
     const change = auditChange({ redirectUris: ["https://a"], jwks: { k: 1, a: 2 } }, { redirectUris: ["https://a"], jwks: { a: 2, k: 1 } });
     expect(change).toMatchObject({ kind: "updated", changed: [], unchanged: ["redirectUris", "jwks"] });

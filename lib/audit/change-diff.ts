@@ -42,6 +42,9 @@ export function showValue(value: unknown, max = Infinity): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Fields every edit moves (the object's version): named in the headline only when nothing else changed. */
+const BOOKKEEPING = new Set(["version"]);
+
 /** The change on one short line, for the collapsed row. */
 export function changeHeadline(change: AuditChange, max = 60): string {
   switch (change.kind) {
@@ -52,7 +55,10 @@ export function changeHeadline(change: AuditChange, max = 60): string {
     case "created":
     case "deleted":
       return showValue(`${change.kind === "created" ? "new" : "removed"}: ${change.fields.map((f) => f.field).join(", ")}`, max);
-    case "updated":
-      return change.changed.length === 0 ? "no field changed" : showValue(`changed: ${change.changed.map((c) => c.field).join(", ")}`, max);
+    case "updated": {
+      const fields = change.changed.map((c) => c.field);
+      const named = fields.some((f) => !BOOKKEEPING.has(f)) ? fields.filter((f) => !BOOKKEEPING.has(f)) : fields;
+      return named.length === 0 ? "no field changed" : showValue(`changed: ${named.join(", ")}`, max);
+    }
   }
 }
