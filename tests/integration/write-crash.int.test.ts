@@ -1,0 +1,226 @@
+// Crash safety of the writes that carry the most at once: a tenant
+// configuration import (a dozen new keys and a setting, one request), a PEM
+// key import, and a Dynamic Client Registration. A child process runs them in
+// a loop (write-crash-child.ts, through the services the API and the
+// protocol router call) and is SIGKILLed at varying moments, some aimed a few
+// milliseconds into an operation. After each kill, what the database holds
+// must be all or nothing per request: an import's keys all there with its
+// audit event or none of them, every key and client with its audit event and
+// every audit event with its key or client, a registered client with its
+// registration token; private keys whole; the tenant's JWKS valid. Then a new
+// child starts on that state, as a restarted server would.
+//
+// The database is a fresh one of the run's kind (SQLite file or PostgreSQL).
+// KEYWARD_LONG_TESTS=1 runs more rounds.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { exportJWK, type JSONWebKeySet } from "jose";
+import { describe, expect, it } from "vitest";
+import { unsealToString } from "@/lib/crypto/seal";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { signingKeyAad } from "@/lib/keys/key-row";
+import { jwksSnapshot } from "@/lib/protocol/jwks";
+import { invalidateAll } from "@/lib/protocol/published-state";
+import { rotateNow } from "@/lib/rotation/rotate";
+import { createDirectory } from "@/lib/directories/directories";
+import { createTenant } from "@/lib/tenants/tenants";
+import { startTestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
+import { ADMIN, uniq, withFreshDatabase } from "@/tests/integration/helpers";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const CHILD = "tests/integration/write-crash-child.ts";
+const LONG = process.env.KEYWARD_LONG_TESTS === "1";
+const ROUNDS = LONG ? 12 : 5;
+const KEYS_PER_IMPORT = 12;
+/** How long the child runs before an unaimed kill. */
+const RUN_MS = { min: 1_000, max: 3_500 };
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  nextStart(op: RegExp): Promise<string>;
+  go(): void;
+  /** Resolves once the child is connected and waits for go; rejects if it dies first. */
+  ready: Promise<void>;
+}
+
+function startChild(setupFile: string, tag: string, databaseUrl: string): Child {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, setupFile, tag], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "error" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  const waiting: { op: RegExp; resolve: (line: string) => void }[] = [];
+  let pending = "";
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    child.once("exit", (code, signal) => reject(new Error(`the child exited (${signal ?? code}) before it was ready:\n${stderr.join("")}`)));
+  });
+  ready.catch(() => {});
+  child.stdout!.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    const parts = pending.split("\n");
+    pending = parts.pop()!;
+    for (const line of parts) {
+      if (line === "ready") onReady();
+      if (!/^(> )?\d+ /.test(line)) continue;
+      lines.push(line);
+      if (line.startsWith("> ")) for (const w of waiting.splice(0)) (w.op.test(line) ? w.resolve(line) : waiting.push(w));
+    }
+  });
+  child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return {
+    process: child,
+    lines,
+    stderr,
+    exited,
+    nextStart: (op) => new Promise<string>((resolve) => waiting.push({ op, resolve })),
+    go: () => void child.stdin!.write("go\n"),
+    ready,
+  };
+}
+
+/** Every invariant that must hold however the child stopped. */
+async function checkInvariants(slug: string, where: string) {
+  const tenant = await db().tenant.findUniqueOrThrow({ where: { slug } });
+  const keys = await db().signingKey.findMany({ where: { tenantId: tenant.id } });
+  const audit = await db().auditEvent.findMany({ where: { tenantSlug: slug } });
+  const auditOf = (action: string) => audit.filter((e) => e.action === action);
+
+  // Configuration imports: every key of one import, or none.
+  const batches = new Map<string, number>();
+  for (const k of keys) {
+    const m = /^(c\d+-\d+-config)-\d+$/.exec(k.kid);
+    if (m) batches.set(m[1]!, (batches.get(m[1]!) ?? 0) + 1);
+  }
+  for (const [batch, count] of batches) expect(count, `${where}: keys of import ${batch}`).toBe(KEYS_PER_IMPORT);
+  const importEvents = auditOf("tenant.config_import");
+  expect(importEvents.length, `${where}: one tenant.config_import event per applied import`).toBe(batches.size);
+  for (const e of importEvents) {
+    const batch = /"(c\d+-\d+-config)-0"/.exec(String(e.after ?? ""))?.[1];
+    expect(batch && batches.has(batch), `${where}: config_import event ${e.id} names keys that exist`).toBe(true);
+  }
+  // The tenant's name is the one the last applied import set (it commits with the keys).
+  const lastBatch = importEvents.sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
+  if (lastBatch) expect(tenant.name, `${where}: the tenant's name`).toBe(`Crash ${/"(c\d+-\d+-config)-0"/.exec(String(lastBatch.after ?? ""))![1]}`);
+
+  // Every key with its audit event, every key.create event with its key; private keys whole.
+  const created = new Set(auditOf("key.create").map((e) => e.targetId));
+  for (const k of keys) {
+    expect(created.has(k.kid), `${where}: key ${k.kid} without a key.create event`).toBe(true);
+    if (["staged", "active", "retired"].includes(k.state)) {
+      const pem = unsealToString(k.privateKeySealed!, env().kek, signingKeyAad(k.tenantId, k.kid));
+      expect(["ec", "rsa"], `${where}: key ${k.kid}`).toContain(createPrivateKey(pem).asymmetricKeyType);
+    }
+  }
+  expect(auditOf("key.create").length, `${where}: key.create events without their key`).toBe(keys.length);
+
+  // Registrations: a client with its token and its event, an event with its client.
+  const clients = await db().client.findMany({ where: { tenantId: tenant.id } });
+  const registered = new Set(auditOf("client.register").map((e) => e.targetId));
+  for (const c of clients) {
+    expect(c.registeredVia, where).toBe("dcr");
+    expect(c.registrationAccessTokenHash, `${where}: client ${c.clientId} without a registration token`).toBeTruthy();
+    expect(c.softwareStatement, `${where}: client ${c.clientId} without its software statement`).toBeTruthy();
+    expect(registered.has(c.clientId), `${where}: client ${c.clientId} without a client.register event`).toBe(true);
+  }
+  expect(registered.size, `${where}: client.register events without their client`).toBe(clients.length);
+
+  // What a relying party gets: a JWKS built afresh, with every published key.
+  invalidateAll();
+  const snap = await jwksSnapshot(slug);
+  expect(snap.status, where).toBe(200);
+  const jwks = JSON.parse(snap.body.toString("utf8")) as JSONWebKeySet;
+  const published = keys.filter((k) => ["staged", "active", "retired"].includes(k.state) && k.appId === null).map((k) => k.kid);
+  expect(jwks.keys.map((k) => k.kid).sort(), `${where}: the JWKS`).toEqual([...published].sort());
+  for (const k of jwks.keys) expect(Object.keys(k).filter((m) => ["d", "p", "q", "dp", "dq", "qi"].includes(m)), `${where}: private members in ${k.kid}`).toEqual([]);
+  return { keys: keys.length, imports: batches.size, clients: clients.length };
+}
+
+describe("imports and registrations survive being killed at any moment", () => {
+  it(`are all or nothing across ${ROUNDS} SIGKILLs of a process importing and registering in a loop`, { timeout: LONG ? 300_000 : 110_000 }, async () => {
+    const [directory, tpp] = await Promise.all([startTestJwksServer({ alg: "PS256", host: "127.0.0.2" }), startTestJwksServer({ alg: "PS256", host: "127.0.0.2" })]);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keyward-write-crash-"));
+    try {
+      await withFreshDatabase(async (url) => {
+        const slug = uniq("wcrash").replace(/[^a-z0-9-]/g, "").slice(0, 40);
+        await createTenant(ADMIN, { slug, name: "Write crash drill", profile: "generic" });
+        await rotateNow(ADMIN, slug);
+        await createDirectory(ADMIN, slug, { kind: "external", name: "Open Banking sandbox", issuer: "OpenBanking Ltd", environment: "sandbox", jwksUri: directory.jwksUrl });
+        const setupFile = path.join(tmp, "setup.json");
+        fs.writeFileSync(
+          setupFile,
+          JSON.stringify({
+            slug,
+            issuer: `${env().publicUrl}/${slug}`,
+            directoryJwk: await exportJWK(directory.keys[0]!.privateKey),
+            tppJwk: await exportJWK(tpp.keys[0]!.privateKey),
+            tppJwksUrl: tpp.jwksUrl,
+            ssaKid: directory.keys[0]!.kid,
+            tppKid: tpp.keys[0]!.kid,
+          }),
+          { mode: 0o600 },
+        );
+        await checkInvariants(slug, "before the drill");
+
+        const outcomes: string[] = [];
+        const interrupted: string[] = [];
+        const spawned: Child[] = [];
+        try {
+          let next = startChild(setupFile, "c1", url);
+          spawned.push(next);
+          for (let round = 1; round <= ROUNDS; round++) {
+            const child = next;
+            await child.ready;
+            child.go();
+            // The next child loads its modules while this one runs.
+            if (round < ROUNDS) spawned.push((next = startChild(setupFile, `c${round + 1}`, url)));
+            const ops = ["config", "pem", "dcr"];
+            // Every other round aims the kill a few ms into one kind of write, in turn.
+            const aimed = round % 2 === 0 ? ops[(round / 2) % 3]! : null;
+            await new Promise((r) => setTimeout(r, RUN_MS.min + ((round * 397) % (RUN_MS.max - RUN_MS.min))));
+            if (aimed) {
+              await Promise.race([child.nextStart(new RegExp(` ${aimed} `)), child.exited]);
+              await new Promise((r) => setTimeout(r, (round * 7) % 40));
+            }
+            child.process.kill("SIGKILL");
+            const exit = await child.exited;
+            expect(exit.signal, `the child stopped by itself:\n${child.stderr.join("")}`).toBe("SIGKILL");
+            outcomes.push(...child.lines.filter((l) => !l.startsWith("> ")));
+            const last = child.lines.at(-1) ?? "";
+            if (last.startsWith("> ")) interrupted.push(last.slice(2));
+            await checkInvariants(slug, `after kill ${round}${aimed ? ` (aimed at ${aimed})` : ""}`);
+          }
+        } finally {
+          for (const c of spawned) c.process.kill("SIGKILL");
+          await Promise.all(spawned.map((c) => c.exited));
+        }
+
+        const errors = outcomes.filter((l) => / error /.test(l));
+        expect(errors.length, `${errors.length} operations failed unexpectedly:\n${errors.slice(0, 5).join("\n")}`).toBe(0);
+        const final = await checkInvariants(slug, "at the end");
+        // The drill did drill: every kind of write completed at least once and some were cut short.
+        for (const op of ["config", "pem", "dcr"]) expect(outcomes.some((l) => new RegExp(`^\\d+ ${op} `).test(l)), `a completed ${op}`).toBe(true);
+        expect(interrupted.length, "kills that landed inside an operation").toBeGreaterThanOrEqual(Math.floor(ROUNDS / 2));
+        console.log(
+          `[write-crash] ${outcomes.length} writes completed over ${ROUNDS} kills; cut short: ${interrupted.join(", ") || "none"}; the tenant holds ${final.keys} keys (${final.imports} imports) and ${final.clients} registered clients`,
+        );
+      });
+    } finally {
+      await Promise.all([directory.close(), tpp.close()]);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
