@@ -12,7 +12,8 @@
 // - readiness reports the database down, liveness stays up;
 // - a console page answers a clear error page; the process stays up.
 // Then PostgreSQL starts again and everything recovers without restarting
-// Keyward: writes succeed, a new key is published, a token is issued.
+// Keyward: writes succeed, a new key is published, a token is issued. Then
+// once more with PostgreSQL crashing (immediate stop) instead of shutting down.
 
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -224,13 +225,7 @@ async function outageDrill(inst: Instance, cluster: ThrowawayPostgres): Promise<
 
   // ---- PostgreSQL comes back; Keyward is not restarted.
   await cluster.resume();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = await timed(`${base}/api/v1/health/ready`);
-    if (r.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`not ready 30 s after PostgreSQL came back: ${r.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitReady(base);
   const second = await api<{ kid: string }>(201, "POST", `/api/v1/tenants/${slug}/keys`, { source: "generate", alg: "ES256" });
   const jwksAfter = JSON.parse((await timed(certsUrl)).text) as JSONWebKeySet;
   expect(jwksAfter.keys.map((k) => k.kid).sort()).toEqual([first.kid, second.kid].sort());
@@ -244,6 +239,39 @@ async function outageDrill(inst: Instance, cluster: ThrowawayPostgres): Promise<
   expect(consoleAfter.text).toContain(second.kid);
   const audit = await api<{ items: { action: string; target?: { id?: string } }[] }>(200, "GET", `/api/v1/audit?tenant=${slug}`);
   expect(audit.items.filter((e) => e.action === "key.create").length, "keys created: the one refused during the outage left no trace").toBe(2);
+
+  // ---- PostgreSQL crashes (immediate stop: no checkpoint, recovery on start), with the new key published.
+  const certsNow = await timed(certsUrl);
+  await cluster.pause("immediate");
+  await new Promise((r) => setTimeout(r, POLL_MS + 200));
+  const jwksCrashed = await timed(certsUrl);
+  expect(jwksCrashed.status).toBe(200);
+  expect(jwksCrashed.text).toBe(certsNow.text);
+  expect((await timed(certsUrl, { headers: { "if-none-match": certsNow.headers.get("etag")! } })).status).toBe(304);
+  const writeCrashed = await timed(`${base}/api/v1/tenants/${slug}/keys/${encodeURIComponent(second.kid)}/activate`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ force: true, reason: "during the crash" }),
+  });
+  expect(writeCrashed.status, writeCrashed.text).toBe(503);
+  expect(writeCrashed.ms).toBeLessThan(OUTAGE_BOUND_MS);
+  expect((await jwtBearer()).status).toBe(503);
+  await cluster.resume();
+  await waitReady(base);
+  await api(200, "POST", `/api/v1/tenants/${slug}/keys/${encodeURIComponent(second.kid)}/activate`, { force: true, reason: "after the crash" });
+  const signedBySecond = JSON.parse((await jwtBearer()).text) as { access_token: string };
+  const { protectedHeader } = await jwtVerify(signedBySecond.access_token, createLocalJWKSet(JSON.parse((await timed(certsUrl)).text) as JSONWebKeySet), { issuer: `${PUBLIC_URL}/${slug}` });
+  expect(protectedHeader.kid, "tokens are signed by the key activated after the crash").toBe(second.kid);
+}
+
+async function waitReady(base: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const r = await timed(`${base}/api/v1/health/ready`);
+    if (r.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`not ready 30 s after PostgreSQL came back: ${r.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Signs in to the console as the bootstrap admin (next-auth credentials), answering the session cookie. */
