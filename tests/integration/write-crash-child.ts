@@ -10,7 +10,8 @@
 // DATABASE_URL, KEYWARD_KEK and the rest come from the parent's environment.
 // Each operation is announced on stdout as "> <n> <op> <tag>" when it starts
 // and reported as "<n> <op> <tag> <outcome>" when it ends; the tag names what
-// the operation writes (the kid prefix of an import's keys, a software id).
+// the operation writes (the kid prefix of an import's keys, a software id);
+// each transaction as "~ begin" and "~ commit".
 
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
@@ -119,7 +120,26 @@ async function register(softwareId: string): Promise<string> {
 type Op = "config" | "pem" | "dcr";
 const OPS: Op[] = ["config", "pem", "dcr"];
 
+/**
+ * Announces every transaction's start and commit ("~ begin", "~ commit"), so
+ * the parent can aim a kill into a transaction or right after one commits
+ * (where a write split over two transactions would be half done).
+ */
+function announceTransactions(): void {
+  const client = db();
+  const original = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  Object.assign(client, {
+    $transaction: async (...args: unknown[]) => {
+      process.stdout.write("~ begin\n");
+      const result = await original(...args);
+      process.stdout.write("~ commit\n");
+      return result;
+    },
+  });
+}
+
 async function main(): Promise<never> {
+  announceTransactions();
   // Connected and warmed up before the parent's go, so the time it lets the
   // loop run is spent writing, not loading.
   await db().tenant.findUniqueOrThrow({ where: { slug: setup.slug } });

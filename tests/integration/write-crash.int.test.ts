@@ -36,8 +36,9 @@ import { ADMIN, uniq, withFreshDatabase } from "@/tests/integration/helpers";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CHILD = "tests/integration/write-crash-child.ts";
 const LONG = process.env.KEYWARD_LONG_TESTS === "1";
-const ROUNDS = LONG ? 12 : 5;
+const ROUNDS = LONG ? 18 : 7;
 const KEYS_PER_IMPORT = 12;
+const OPS = ["config", "pem", "dcr"] as const;
 /** How long the child runs before an unaimed kill. */
 const RUN_MS = { min: 1_000, max: 3_500 };
 
@@ -47,6 +48,8 @@ interface Child {
   stderr: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   nextStart(op: RegExp): Promise<string>;
+  /** Resolves when the child next begins ("begin") or commits ("commit") a transaction. */
+  next(event: "begin" | "commit"): Promise<void>;
   go(): void;
   /** Resolves once the child is connected and waits for go; rejects if it dies first. */
   ready: Promise<void>;
@@ -61,6 +64,7 @@ function startChild(setupFile: string, tag: string, databaseUrl: string): Child 
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiting: { op: RegExp; resolve: (line: string) => void }[] = [];
+  const events: { event: string; resolve: () => void }[] = [];
   let pending = "";
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve, reject) => {
@@ -74,6 +78,7 @@ function startChild(setupFile: string, tag: string, databaseUrl: string): Child 
     pending = parts.pop()!;
     for (const line of parts) {
       if (line === "ready") onReady();
+      if (line.startsWith("~ ")) for (const w of events.splice(0)) (line === `~ ${w.event}` ? w.resolve() : events.push(w));
       if (!/^(> )?\d+ /.test(line)) continue;
       lines.push(line);
       if (line.startsWith("> ")) for (const w of waiting.splice(0)) (w.op.test(line) ? w.resolve(line) : waiting.push(w));
@@ -87,6 +92,7 @@ function startChild(setupFile: string, tag: string, databaseUrl: string): Child 
     stderr,
     exited,
     nextStart: (op) => new Promise<string>((resolve) => waiting.push({ op, resolve })),
+    next: (event) => new Promise<void>((resolve) => events.push({ event, resolve })),
     go: () => void child.stdin!.write("go\n"),
     ready,
   };
@@ -187,13 +193,19 @@ describe("imports and registrations survive being killed at any moment", () => {
             child.go();
             // The next child loads its modules while this one runs.
             if (round < ROUNDS) spawned.push((next = startChild(setupFile, `c${round + 1}`, url)));
-            const ops = ["config", "pem", "dcr"];
-            // Every other round aims the kill a few ms into one kind of write, in turn.
-            const aimed = round % 2 === 0 ? ops[(round / 2) % 3]! : null;
+            // The first round's kill falls where the timer ends; the others are
+            // aimed at one kind of write in turn: either the moment its
+            // transaction commits, or a few ms into the transaction.
+            const aimed = round === 1 ? null : OPS[round % OPS.length]!;
+            const atCommit = round % 2 === 0;
             await new Promise((r) => setTimeout(r, RUN_MS.min + ((round * 397) % (RUN_MS.max - RUN_MS.min))));
             if (aimed) {
               await Promise.race([child.nextStart(new RegExp(` ${aimed} `)), child.exited]);
-              await new Promise((r) => setTimeout(r, (round * 7) % 40));
+              if (atCommit) await Promise.race([child.next("commit"), child.exited]);
+              else {
+                await Promise.race([child.next("begin"), child.exited]);
+                await new Promise((r) => setTimeout(r, (round * 7) % 25));
+              }
             }
             child.process.kill("SIGKILL");
             const exit = await child.exited;
@@ -201,7 +213,7 @@ describe("imports and registrations survive being killed at any moment", () => {
             outcomes.push(...child.lines.filter((l) => !l.startsWith("> ")));
             const last = child.lines.at(-1) ?? "";
             if (last.startsWith("> ")) interrupted.push(last.slice(2));
-            await checkInvariants(slug, `after kill ${round}${aimed ? ` (aimed at ${aimed})` : ""}`);
+            await checkInvariants(slug, `after kill ${round}${aimed ? ` (aimed at ${aimed}, ${atCommit ? "as its transaction commits" : "into its transaction"})` : ""}`);
           }
         } finally {
           for (const c of spawned) c.process.kill("SIGKILL");
@@ -212,7 +224,7 @@ describe("imports and registrations survive being killed at any moment", () => {
         expect(errors.length, `${errors.length} operations failed unexpectedly:\n${errors.slice(0, 5).join("\n")}`).toBe(0);
         const final = await checkInvariants(slug, "at the end");
         // The drill did drill: every kind of write completed at least once and some were cut short.
-        for (const op of ["config", "pem", "dcr"]) expect(outcomes.some((l) => new RegExp(`^\\d+ ${op} `).test(l)), `a completed ${op}`).toBe(true);
+        for (const op of OPS) expect(outcomes.some((l) => new RegExp(`^\\d+ ${op} `).test(l)), `a completed ${op}`).toBe(true);
         expect(interrupted.length, "kills that landed inside an operation").toBeGreaterThanOrEqual(Math.floor(ROUNDS / 2));
         console.log(
           `[write-crash] ${outcomes.length} writes completed over ${ROUNDS} kills; cut short: ${interrupted.join(", ") || "none"}; the tenant holds ${final.keys} keys (${final.imports} imports) and ${final.clients} registered clients`,
