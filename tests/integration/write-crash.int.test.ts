@@ -14,17 +14,14 @@
 // KEYWARD_LONG_TESTS=1 runs more rounds.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { createPrivateKey } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportJWK, type JSONWebKeySet } from "jose";
 import { describe, expect, it } from "vitest";
-import { unsealToString } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { signingKeyAad } from "@/lib/keys/key-row";
 import { jwksSnapshot } from "@/lib/protocol/jwks";
 import { invalidateAll } from "@/lib/protocol/published-state";
 import { rotateNow } from "@/lib/rotation/rotate";
@@ -32,12 +29,12 @@ import { createDirectory } from "@/lib/directories/directories";
 import { createTenant } from "@/lib/tenants/tenants";
 import { startTestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
 import { ADMIN, uniq, withFreshDatabase } from "@/tests/integration/helpers";
+import { checkWriteInvariants } from "@/tests/integration/write-invariants";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CHILD = "tests/integration/write-crash-child.ts";
 const LONG = process.env.KEYWARD_LONG_TESTS === "1";
 const ROUNDS = LONG ? 18 : 7;
-const KEYS_PER_IMPORT = 12;
 const OPS = ["config", "pem", "dcr"] as const;
 /** How long the child runs before an unaimed kill. */
 const RUN_MS = { min: 1_000, max: 3_500 };
@@ -98,61 +95,17 @@ function startChild(setupFile: string, tag: string, databaseUrl: string): Child 
   };
 }
 
-/** Every invariant that must hold however the child stopped. */
+/** Every invariant that must hold however the child stopped, and the JWKS a relying party gets. */
 async function checkInvariants(slug: string, where: string) {
-  const tenant = await db().tenant.findUniqueOrThrow({ where: { slug } });
-  const keys = await db().signingKey.findMany({ where: { tenantId: tenant.id } });
-  const audit = await db().auditEvent.findMany({ where: { tenantSlug: slug } });
-  const auditOf = (action: string) => audit.filter((e) => e.action === action);
-
-  // Configuration imports: every key of one import, or none.
-  const batches = new Map<string, number>();
-  for (const k of keys) {
-    const m = /^(c\d+-\d+-config)-\d+$/.exec(k.kid);
-    if (m) batches.set(m[1]!, (batches.get(m[1]!) ?? 0) + 1);
-  }
-  for (const [batch, count] of batches) expect(count, `${where}: keys of import ${batch}`).toBe(KEYS_PER_IMPORT);
-  const importEvents = auditOf("tenant.config_import");
-  expect(importEvents.length, `${where}: one tenant.config_import event per applied import`).toBe(batches.size);
-  for (const e of importEvents) {
-    const batch = /"(c\d+-\d+-config)-0"/.exec(String(e.after ?? ""))?.[1];
-    expect(batch && batches.has(batch), `${where}: config_import event ${e.id} names keys that exist`).toBe(true);
-  }
-  // The tenant's name is the one the last applied import set (it commits with the keys).
-  const lastBatch = importEvents.sort((a, b) => a.at.getTime() - b.at.getTime()).at(-1);
-  if (lastBatch) expect(tenant.name, `${where}: the tenant's name`).toBe(`Crash ${/"(c\d+-\d+-config)-0"/.exec(String(lastBatch.after ?? ""))![1]}`);
-
-  // Every key with its audit event, every key.create event with its key; private keys whole.
-  const created = new Set(auditOf("key.create").map((e) => e.targetId));
-  for (const k of keys) {
-    expect(created.has(k.kid), `${where}: key ${k.kid} without a key.create event`).toBe(true);
-    if (["staged", "active", "retired"].includes(k.state)) {
-      const pem = unsealToString(k.privateKeySealed!, env().kek, signingKeyAad(k.tenantId, k.kid));
-      expect(["ec", "rsa"], `${where}: key ${k.kid}`).toContain(createPrivateKey(pem).asymmetricKeyType);
-    }
-  }
-  expect(auditOf("key.create").length, `${where}: key.create events without their key`).toBe(keys.length);
-
-  // Registrations: a client with its token and its event, an event with its client.
-  const clients = await db().client.findMany({ where: { tenantId: tenant.id } });
-  const registered = new Set(auditOf("client.register").map((e) => e.targetId));
-  for (const c of clients) {
-    expect(c.registeredVia, where).toBe("dcr");
-    expect(c.registrationAccessTokenHash, `${where}: client ${c.clientId} without a registration token`).toBeTruthy();
-    expect(c.softwareStatement, `${where}: client ${c.clientId} without its software statement`).toBeTruthy();
-    expect(registered.has(c.clientId), `${where}: client ${c.clientId} without a client.register event`).toBe(true);
-  }
-  expect(registered.size, `${where}: client.register events without their client`).toBe(clients.length);
-
+  const held = await checkWriteInvariants(db(), env().kek, slug, where);
   // What a relying party gets: a JWKS built afresh, with every published key.
   invalidateAll();
   const snap = await jwksSnapshot(slug);
   expect(snap.status, where).toBe(200);
   const jwks = JSON.parse(snap.body.toString("utf8")) as JSONWebKeySet;
-  const published = keys.filter((k) => ["staged", "active", "retired"].includes(k.state) && k.appId === null).map((k) => k.kid);
-  expect(jwks.keys.map((k) => k.kid).sort(), `${where}: the JWKS`).toEqual([...published].sort());
+  expect(jwks.keys.map((k) => k.kid).sort(), `${where}: the JWKS`).toEqual([...held.published].sort());
   for (const k of jwks.keys) expect(Object.keys(k).filter((m) => ["d", "p", "q", "dp", "dq", "qi"].includes(m)), `${where}: private members in ${k.kid}`).toEqual([]);
-  return { keys: keys.length, imports: batches.size, clients: clients.length };
+  return held;
 }
 
 describe("imports and registrations survive being killed at any moment", () => {
