@@ -69,6 +69,8 @@ export function openApiDocument(serverUrl: string, version: string): Json {
     if (spec.role !== "none") problems.push([401, "Missing or invalid credentials"], [403, `Needs the ${spec.role} role`]);
     if (spec.params) problems.push([404, "Not found"]);
     if (spec.body) problems.push([409, "Conflicts with the current state"], [415, "Body is not application/json"]);
+    // Authenticated routes read the database for the credentials at least.
+    if (spec.role !== "none") problems.push([503, "The database is unavailable (`database_unavailable`); nothing was changed, retry after `Retry-After` seconds"]);
     for (const [status, description] of problems) {
       responses[String(status)] = { description, content: { "application/problem+json": { schema: PROBLEM_REF } } };
     }
