@@ -12,7 +12,7 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionCl
 // server shuts down or is starting), 53300 (too many connections).
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[123]$|53300$)/;
 // node-postgres reports these as plain Errors; SQLite's busy/locked file is the same kind of fault.
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|SQLITE_BUSY|database is locked/i;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Can't reach database server|Unable to start a transaction in the given time|SQLITE_BUSY|database is locked/i;
 
 /**
  * Whether an error means the database cannot be reached right now (down,

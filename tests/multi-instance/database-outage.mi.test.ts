@@ -13,10 +13,14 @@
 // - a console page answers a clear error page; the process stays up.
 // Then PostgreSQL starts again and everything recovers without restarting
 // Keyward: writes succeed, a new key is published, a token is issued. Then
-// once more with PostgreSQL crashing (immediate stop) instead of shutting down.
+// once more with PostgreSQL crashing (immediate stop) instead of shutting down,
+// and once with it hanging (its processes stopped): waits end at the query
+// and connect timeouts.
 
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLL_MS } from "@/lib/protocol/poll-interval";
@@ -35,6 +39,11 @@ const PUBLIC_URL = "http://keyward-outage.test";
  * A refused connection fails in milliseconds, so this bounds hangs, not speed.
  */
 const OUTAGE_BOUND_MS = 10_000;
+/**
+ * While PostgreSQL hangs: the query timeout (10 s) or the connect timeout
+ * (5 s) ends the wait, plus the time to answer on a busy machine.
+ */
+const HANG_BOUND_MS = 10_000 + 5_000;
 
 interface Timed {
   status: number;
@@ -242,6 +251,14 @@ async function outageDrill(inst: Instance, cluster: ThrowawayPostgres): Promise<
 
   // ---- PostgreSQL crashes (immediate stop: no checkpoint, recovery on start), with the new key published.
   const certsNow = await timed(certsUrl);
+  // The throwaway cluster runs with synchronous_commit=off (speed): a commit
+  // may sit in WAL buffers that an immediate stop drops. A checkpoint writes
+  // them out, so what Keyward saw committed is there after recovery, as with
+  // production settings.
+  const admin = new pg.Client({ connectionString: cluster.url() });
+  await admin.connect();
+  await admin.query("CHECKPOINT");
+  await admin.end();
   await cluster.pause("immediate");
   await new Promise((r) => setTimeout(r, POLL_MS + 200));
   const jwksCrashed = await timed(certsUrl);
@@ -262,6 +279,73 @@ async function outageDrill(inst: Instance, cluster: ThrowawayPostgres): Promise<
   const signedBySecond = JSON.parse((await jwtBearer()).text) as { access_token: string };
   const { protectedHeader } = await jwtVerify(signedBySecond.access_token, createLocalJWKSet(JSON.parse((await timed(certsUrl)).text) as JSONWebKeySet), { issuer: `${PUBLIC_URL}/${slug}` });
   expect(protectedHeader.kid, "tokens are signed by the key activated after the crash").toBe(second.kid);
+
+  // ---- PostgreSQL hangs (every process of the cluster stopped with SIGSTOP): connections
+  // open but nothing answers. Bounded by the query and connect timeouts (lib/db.ts), not by TCP.
+  const certsBeforeHang = await timed(certsUrl);
+  const frozen = clusterProcesses(cluster);
+  signal(frozen, "SIGSTOP");
+  try {
+    await new Promise((r) => setTimeout(r, POLL_MS + 200));
+    const jwksHung = await timed(certsUrl);
+    expect(jwksHung.status).toBe(200);
+    expect(jwksHung.text).toBe(certsBeforeHang.text);
+    expect(jwksHung.ms, "the JWKS waits at most one poll interval for a database that hangs").toBeLessThan(POLL_MS + 2_000);
+    const [writeHung, readyHung, bearerHung] = await Promise.all([
+      timed(`${base}/api/v1/tenants/${slug}/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${API_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ source: "generate", alg: "ES256" }),
+      }),
+      timed(`${base}/api/v1/health/ready`),
+      jwtBearer(),
+    ]);
+    expect(writeHung.status, writeHung.text).toBe(503);
+    expect(JSON.parse(writeHung.text)).toMatchObject({ code: "database_unavailable" });
+    expect(writeHung.ms).toBeLessThan(HANG_BOUND_MS);
+    expect(readyHung.status).toBe(503);
+    expect(readyHung.ms, "the readiness probe's own timeout").toBeLessThan(3_000 + 2_000);
+    expect(bearerHung.status, bearerHung.text).toBe(503);
+    expect(bearerHung.ms).toBeLessThan(HANG_BOUND_MS);
+    console.log(
+      `[database-outage] waits while stopped: admin write ${Math.round(write.ms)} ms, jwt-bearer ${Math.round(bearerDown.ms)} ms, readiness ${Math.round(ready.ms)} ms; ` +
+        `while hung: JWKS ${Math.round(jwksHung.ms)} ms, admin write ${Math.round(writeHung.ms)} ms, jwt-bearer ${Math.round(bearerHung.ms)} ms, readiness ${Math.round(readyHung.ms)} ms`,
+    );
+  } finally {
+    signal(frozen, "SIGCONT");
+  }
+  await waitReady(base);
+  await api(201, "POST", `/api/v1/tenants/${slug}/keys`, { source: "generate", alg: "ES256" });
+  expect((await jwtBearer()).status).toBe(200);
+}
+
+/** The cluster's postmaster and every process under it, from its pid file and /proc. */
+function clusterProcesses(cluster: ThrowawayPostgres): number[] {
+  const postmaster = Number(fs.readFileSync(path.join(cluster.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its last ")".
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found = [postmaster];
+  for (let i = 0; i < found.length; i++) for (const [pid, ppid] of parents) if (ppid === found[i]) found.push(pid);
+  return found;
+}
+
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 async function waitReady(base: string): Promise<void> {
