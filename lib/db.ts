@@ -21,6 +21,21 @@ export type Tx = Prisma.TransactionClient;
 
 const globalForDb = globalThis as unknown as { __keywardDb?: { url: string; client: Db } };
 
+/**
+ * How long opening a PostgreSQL connection may take. node-postgres waits
+ * forever by default: a database host that drops packets (not one that
+ * refuses) would hold every request, the health probe included, for as long
+ * as the operating system keeps trying.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a PostgreSQL query may go unanswered. A server that hangs (frozen,
+ * or cut off after the connection was made) would otherwise hold a request
+ * for as long as TCP keeps the connection; no query Keyward makes takes
+ * anywhere near this, and Prisma's transactions end after 5 s anyway.
+ */
+export const PG_QUERY_TIMEOUT_MS = 10_000;
+
 /** How long a SQLite statement waits for another process's lock before it fails. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -83,7 +98,7 @@ export function createDb(url: string): Db {
   if (providerFromUrl(url) === "sqlite") {
     return new SqliteClient({ adapter: new PrismaLibSqlWithBusyTimeout({ url: `file:${sqlitePath(url)}` }) });
   }
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, query_timeout: PG_QUERY_TIMEOUT_MS }) }) as unknown as Db;
 }
 
 /** The shared client for `DATABASE_URL`. */

@@ -17,6 +17,7 @@ describe("environment", () => {
       sessionMaxAgeSeconds: 28800,
       secureCookies: false,
       trustProxy: false,
+      jwksMaxStalenessSeconds: 86400,
     });
     expect(e.kek.length).toBe(32);
   });
@@ -26,6 +27,11 @@ describe("environment", () => {
     const e = parseEnv({ KEYWARD_KEK: KEK, AUTH_SECRET: SECRET, KEYWARD_PUBLIC_URL: "https://keys.bank.example/" });
     expect(e.publicUrl).toBe("https://keys.bank.example");
     expect(e.secureCookies).toBe(true);
+  });
+
+  it("reads how long fetched keys outlive a failing upstream, 0 for not at all", () => {
+    expect(parseEnv({ KEYWARD_KEK: KEK, AUTH_SECRET: SECRET, KEYWARD_JWKS_MAX_STALENESS_SECONDS: "3600" }).jwksMaxStalenessSeconds).toBe(3600);
+    expect(parseEnv({ KEYWARD_KEK: KEK, AUTH_SECRET: SECRET, KEYWARD_JWKS_MAX_STALENESS_SECONDS: "0" }).jwksMaxStalenessSeconds).toBe(0);
   });
 
   it("splits the outbound allow-list", () => {
@@ -52,5 +58,8 @@ describe("environment", () => {
     expect(attempt({ KEYWARD_BOOTSTRAP_ADMIN_PASSWORD: "long enough password" })[0]).toMatch(/set KEYWARD_BOOTSTRAP_ADMIN_EMAIL too/);
     expect(attempt({ KEYWARD_KEK: "not-a-kek" })[0]).toMatch(/^KEYWARD_KEK: must be 32 bytes/);
     expect(attempt({ AUTH_SECRET: "short" })[0]).toMatch(/^AUTH_SECRET: must be at least 32/);
+    expect(attempt({ KEYWARD_JWKS_MAX_STALENESS_SECONDS: "-1" })[0]).toMatch(/^KEYWARD_JWKS_MAX_STALENESS_SECONDS: /);
+    expect(attempt({ KEYWARD_JWKS_MAX_STALENESS_SECONDS: "1 day" })[0]).toMatch(/^KEYWARD_JWKS_MAX_STALENESS_SECONDS: /);
+    expect(attempt({ KEYWARD_JWKS_MAX_STALENESS_SECONDS: "604801" })[0]).toMatch(/^KEYWARD_JWKS_MAX_STALENESS_SECONDS: /);
   });
 });

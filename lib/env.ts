@@ -53,6 +53,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEYWARD_SCHEDULER: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
   KEYWARD_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
+  KEYWARD_JWKS_MAX_STALENESS_SECONDS: z.coerce.number().int().min(0).max(604_800).default(86_400),
   KEYWARD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
 });
 
@@ -81,6 +82,8 @@ export interface Env {
   schedulerIntervalMs: number;
   /** The bearer token of GET /metrics; unset: no metrics endpoint. */
   metricsToken?: string;
+  /** How long past their max-age remote JWKS keys stay in use while refreshing them fails. */
+  jwksMaxStalenessSeconds: number;
   /** Whether cookies must be Secure (the public URL is https). */
   secureCookies: boolean;
 }
@@ -156,6 +159,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     scheduler: e.KEYWARD_SCHEDULER === "on",
     schedulerIntervalMs: e.KEYWARD_SCHEDULER_INTERVAL_MS,
     metricsToken: e.KEYWARD_METRICS_TOKEN,
+    jwksMaxStalenessSeconds: e.KEYWARD_JWKS_MAX_STALENESS_SECONDS,
     secureCookies: publicUrl.startsWith("https://"),
   };
 }

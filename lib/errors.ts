@@ -22,6 +22,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "payload_too_large"
   | "upstream_failed"
+  | "database_unavailable"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -37,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   upstream_failed: 502,
+  database_unavailable: 503,
   internal: 500,
 };
 

@@ -4,13 +4,29 @@ import { providerFromUrl } from "@/lib/db/provider";
 import { VERSION } from "@/lib/version";
 import { schedulerState } from "@/lib/rotation/scheduler";
 
+/** How long the health probes wait for the database's answer. */
+const PROBE_TIMEOUT_MS = 3_000;
+
+/** `SELECT 1`, failing after {@link PROBE_TIMEOUT_MS}: a database that hangs is as down as one that refuses. */
+async function probeDatabase(): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db().$queryRawUnsafe("SELECT 1"),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Liveness with the database's reachability; never throws. */
 export async function health() {
   const provider = providerFromUrl(env().databaseUrl);
   const started = performance.now();
   let reachable = false;
   try {
-    await db().$queryRawUnsafe("SELECT 1");
+    await probeDatabase();
     reachable = true;
   } catch {
     reachable = false;
@@ -38,9 +54,9 @@ function schedulerHealth() {
 export async function readiness(): Promise<{ ready: boolean; problems: string[] }> {
   const problems: string[] = [];
   try {
-    await db().$queryRawUnsafe("SELECT 1");
+    await probeDatabase();
   } catch (error) {
-    problems.push(`database: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    problems.push(`database: unavailable (${describeDbError(error)})`);
   }
   const e = env();
   if (e.scheduler) {
@@ -53,4 +69,11 @@ export async function readiness(): Promise<{ ready: boolean; problems: string[] 
     }
   }
   return { ready: problems.length === 0, problems };
+}
+
+/** One line for an operator: Prisma's messages start with a blank line and the call site. */
+function describeDbError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? "unknown error";
 }

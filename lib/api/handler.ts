@@ -8,6 +8,7 @@ import { clientMetaFromHeaders, type RequestMeta } from "@/lib/request-meta";
 import { parseInput } from "@/lib/validation";
 import { parseStrictJson, StrictJsonError } from "@/lib/strict-json";
 import { problemBody, problemResponse } from "@/lib/api/problem";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import type { RouteSpec } from "@/lib/api/contract";
 import { etagOf, isStaleVersionError, parseIfMatch, type ExpectedVersion } from "@/lib/concurrency/versions";
 
@@ -99,6 +100,14 @@ export function errorResponse(error: unknown, request: Request, meta: RequestMet
     return problemResponse(
       problemBody({ status: error.status, code: error.code, detail: error.message, errors: error.fieldErrors, instance, requestId: meta.requestId }),
       headers,
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The change was not made (nothing commits without the database): safe to retry.
+    log().warn({ err: error, requestId: meta.requestId, path: instance }, "database unavailable");
+    return problemResponse(
+      problemBody({ status: 503, code: "database_unavailable", detail: `the database is unavailable; nothing was changed, try again shortly (request ${meta.requestId})`, instance, requestId: meta.requestId }),
+      { "retry-after": "5" },
     );
   }
   log().error({ err: error, requestId: meta.requestId, path: instance }, "unexpected error in API route");

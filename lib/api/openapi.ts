@@ -85,6 +85,8 @@ export function openApiDocument(serverUrl: string, version: string): Json {
     if (spec.params) problems.push([404, "Not found"]);
     if (spec.body) problems.push([409, "Conflicts with the current state"], [415, "Body is not application/json"]);
     if (spec.versioned && spec.method !== "GET") problems.push([412, "If-Match no longer matches: the object changed since it was read (who and when in `detail`); nothing was stored"]);
+    // Authenticated routes read the database for the credentials at least.
+    if (spec.role !== "none") problems.push([503, "The database is unavailable (`database_unavailable`); nothing was changed, retry after `Retry-After` seconds"]);
     for (const [status, description] of problems) {
       responses[String(status)] = { description, content: { "application/problem+json": { schema: PROBLEM_REF } } };
     }

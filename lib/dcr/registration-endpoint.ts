@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
 import { env } from "@/lib/env";
@@ -154,6 +155,10 @@ async function answerRegistration(
     return jsonSnapshot(200, registrationResponse(updated, issuer), NO_STORE);
   } catch (e) {
     if (isAppError(e) && e.code === "validation_failed") return error(400, "invalid_client_metadata", e.message);
+    if (isDatabaseUnavailable(e)) {
+      log().warn({ err: e, tenant: slug }, "registration endpoint: database unavailable");
+      return error(503, "temporarily_unavailable", "the registration service cannot reach its database; nothing was registered, try again shortly");
+    }
     log().error({ err: e, tenant: slug }, "registration endpoint failed");
     return error(500, "server_error", "the registration could not be processed; try again");
   }

@@ -6,6 +6,7 @@ import { tokenEndpoint } from "@/lib/protocol/token-endpoint";
 import { registrationEndpoint } from "@/lib/dcr/registration-endpoint";
 import { peekSnapshot, type Snapshot } from "@/lib/protocol/published-state";
 import { env } from "@/lib/env";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { sameSecret } from "@/lib/auth/secret-token";
 import { metrics, type PublicEndpoint } from "@/lib/observability/metrics";
 import { currentRequest, requestIdFrom, withRequest } from "@/lib/observability/request-context";
@@ -108,8 +109,11 @@ function withBody(req: IncomingMessage, res: ServerResponse, endpoint: PublicEnd
       handle(body)
         .then((snap) => sendOnce(res, snap))
         .catch((error: unknown) => {
-          log().error({ err: error }, `${what} failed`);
-          if (!res.headersSent) sendOnce(res, protocolError(500, "server_error", `the ${what} could not be processed; try again`));
+          const unavailable = isDatabaseUnavailable(error);
+          log()[unavailable ? "warn" : "error"]({ err: error }, `${what} failed`);
+          if (!res.headersSent) {
+            sendOnce(res, unavailable ? protocolError(503, "temporarily_unavailable", `the ${what} cannot be processed while the database is unavailable; try again shortly`) : protocolError(500, "server_error", `the ${what} could not be processed; try again`));
+          }
           else res.end();
         });
     }),

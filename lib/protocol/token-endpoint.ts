@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { signForTenant } from "@/lib/keys/sign";
@@ -123,6 +124,10 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
     if (error instanceof OAuthError) return oauthError(error);
     if (isAppError(error) && error.code === "conflict") {
       return oauthError(new OAuthError(500, "server_error", "the tenant has no signing key that can sign now; an administrator must activate one"));
+    }
+    if (isDatabaseUnavailable(error)) {
+      log().warn({ err: error, tenant: slug }, "token endpoint: database unavailable");
+      return errorAnswer(503, "temporarily_unavailable", "the token service cannot reach its database; try again shortly", { ...NO_STORE, "retry-after": "5" });
     }
     log().error({ err: error, tenant: slug }, "token endpoint failed");
     return oauthError(new OAuthError(500, "server_error", "the token could not be issued; try again"));

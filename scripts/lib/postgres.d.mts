@@ -10,6 +10,10 @@ export interface ThrowawayPostgres {
   dir: string;
   /** pg_ctl stop -m fast, then remove the dir. Idempotent. */
   stop(): Promise<void>;
+  /** pg_ctl stop (fast by default; immediate = as after a crash), keeping the data: connections are refused until resume(). */
+  pause(mode?: "fast" | "immediate"): Promise<void>;
+  /** pg_ctl start again on the same port with the same data (crash recovery after an immediate stop). */
+  resume(): Promise<void>;
   /** Same as stop(), synchronously (for exit handlers). */
   stopSync(): void;
 }

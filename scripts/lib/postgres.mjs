@@ -203,10 +203,9 @@ export async function startThrowawayPostgres({ binDir, database = TEST_DATABASE,
 
     let port = 0;
     let lastFailure = "";
-    for (let attempt = 1; attempt <= 3 && !started; attempt++) {
-      port = await getFreePort();
-      const serverOptions = [
-        `-p ${port}`,
+    const optionsFor = (p) =>
+      [
+        `-p ${p}`,
         `-k ${baseDir}`,
         "-c listen_addresses=127.0.0.1",
         "-c fsync=off",
@@ -214,6 +213,9 @@ export async function startThrowawayPostgres({ binDir, database = TEST_DATABASE,
         "-c synchronous_commit=off",
         "-c max_connections=100",
       ].join(" ");
+    for (let attempt = 1; attempt <= 3 && !started; attempt++) {
+      port = await getFreePort();
+      const serverOptions = optionsFor(port);
       const start = exec("pg_ctl", ["-D", dataDir, "-o", serverOptions, "-w", "-t", "60", "-l", logFile, "start"], {
         timeoutMs: 90_000,
       });
@@ -245,6 +247,16 @@ export async function startThrowawayPostgres({ binDir, database = TEST_DATABASE,
       dir: baseDir,
       url: (dbName = database) => `postgresql://postgres@127.0.0.1:${port}/${dbName}`,
       stopSync,
+      // Fault-injection tests: the server goes away (connections refused)
+      // and comes back on the same port with the same data.
+      pause: async (mode = "fast") => {
+        const result = exec("pg_ctl", ["-D", dataDir, "stop", "-m", mode, "-w", "-t", "30"], { timeoutMs: 45_000 });
+        if (result.status !== 0) throw new Error(describeFailure(`pg_ctl stop -m ${mode}`, result, logFile));
+      },
+      resume: async () => {
+        const result = exec("pg_ctl", ["-D", dataDir, "-o", optionsFor(port), "-w", "-t", "60", "-l", logFile, "start"], { timeoutMs: 90_000 });
+        if (result.status !== 0) throw new Error(describeFailure(`pg_ctl start (port ${port})`, result, logFile));
+      },
       stop: async () => {
         stopSync();
         if (!quiet) {
