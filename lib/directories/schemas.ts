@@ -6,10 +6,12 @@ export type DirectoryEnvironment = (typeof DIRECTORY_ENVIRONMENTS)[number];
 const jwksInput = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1, "must hold at least one key").max(50) });
 
 export const createDirectorySchema = z
-  .discriminatedUnion("kind", [
+  .discriminatedUnion(
+    "kind",
+    [
     z
       .object({
-        kind: z.literal("external").describe("A real directory: its SSA issuer and its keys"),
+        kind: z.literal("external").default("external").describe("A real directory: its SSA issuer and its keys (the default)"),
         name: z.string().trim().min(1, "is required").max(200),
         issuer: z.string().trim().min(1, "is required").max(200).describe('The "iss" of its software statements, e.g. "OpenBanking Ltd"'),
         environment: z.enum(DIRECTORY_ENVIRONMENTS),
@@ -21,7 +23,9 @@ export const createDirectorySchema = z
       kind: z.literal("sandbox").describe("A sandbox directory run by Keyward: it issues test SSAs for this tenant"),
       name: z.string().trim().min(1).max(200).default("Sandbox directory"),
     }),
-  ])
+    ],
+    { error: 'must be "external" (the default) or "sandbox"' },
+  )
   .meta({ id: "CreateDirectory" });
 
 export const directorySchema = z
