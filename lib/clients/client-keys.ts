@@ -105,6 +105,39 @@ function keysOf(jwks: string | null): Record<string, unknown>[] {
   return jwks ? (JSON.parse(jwks) as { keys: Record<string, unknown>[] }).keys : [];
 }
 
+/**
+ * Changes a client's inline JWKS: it is read, changed by `change` and written
+ * back, with its audit event, conditionally on the version read, so two
+ * changes at once are both kept (the loser of the race starts over from the
+ * winner's JWKS). Then the token endpoint picks up the new keys.
+ */
+async function editClientJwks(
+  actor: Actor,
+  slug: string,
+  clientId: string,
+  change: (keys: Record<string, unknown>[]) => { keys: Record<string, unknown>[]; audit: { action: string; before?: unknown; after?: unknown } },
+): Promise<void> {
+  await versionedEdit({
+    object: `client "${clientId}"`,
+    target: { type: "client", id: clientId, tenantSlug: slug },
+    expected: undefined,
+    load: () => clientFor(slug, clientId),
+    write: (fresh) =>
+      db().$transaction(async (tx) => {
+        const { keys, audit } = change(keysOf(fresh.jwks));
+        const { count } = await tx.client.updateMany({
+          where: { id: fresh.id, version: fresh.version },
+          data: { jwks: JSON.stringify({ keys }), version: { increment: 1 } },
+        });
+        if (count === 0) return STALE;
+        await bumpTrustVersion(tx, fresh.tenantId);
+        await recordAudit(tx, actor, { ...audit, target: { type: "client", id: clientId }, tenantSlug: slug });
+        return true;
+      }),
+  });
+  trustChanged(slug);
+}
+
 /** Adds a key to a client's inline JWKS (private_key_jwt clients that do not publish a jwks_uri). */
 export async function addClientKey(actor: Actor, slug: string, clientId: string, input: unknown): Promise<ClientKeyView> {
   requireTenantRole(actor, "operator", slug);
@@ -113,62 +146,25 @@ export async function addClientKey(actor: Actor, slug: string, clientId: string,
   const client = await clientFor(slug, clientId);
   if (client.tokenEndpointAuthMethod !== "private_key_jwt") throw new AppError("conflict", `client "${clientId}" authenticates with ${client.tokenEndpointAuthMethod}; only private_key_jwt clients have signing keys here`);
   if (client.jwksUri) throw new AppError("conflict", `client "${clientId}" publishes its keys at ${client.jwksUri}; they are fetched from there`);
-  // The JWKS is read, changed and written back: the write is conditional on
-  // the version read, so two keys added at once are both kept (the loser of
-  // the race starts over from the winner's JWKS).
-  await versionedEdit({
-    object: `client "${clientId}"`,
-    target: { type: "client", id: clientId, tenantSlug: slug },
-    expected: undefined,
-    load: () => clientFor(slug, clientId),
-    write: (fresh) =>
-      db().$transaction(async (tx) => {
-        const keys = keysOf(fresh.jwks);
-        if (keys.some((k) => k.kid === key.kid)) {
-          throw new AppError("conflict", `the client already has a key with kid "${String(key.kid)}"`, [{ path: "kid", message: "is already in the client's JWKS" }]);
-        }
-        if (keys.length >= MAX_KEYS) throw new AppError("conflict", `the client has ${keys.length} keys; remove one first (at most ${MAX_KEYS})`);
-        const { count } = await tx.client.updateMany({
-          where: { id: client.id, version: fresh.version },
-          data: { jwks: JSON.stringify({ keys: [...keys, key] }), version: { increment: 1 } },
-        });
-        if (count === 0) return STALE;
-        await bumpTrustVersion(tx, client.tenantId);
-        await recordAudit(tx, actor, { action: "client.key_add", target: { type: "client", id: clientId }, tenantSlug: slug, after: describeClientKey(key) });
-        return true;
-      }),
+  await editClientJwks(actor, slug, clientId, (keys) => {
+    if (keys.some((k) => k.kid === key.kid)) {
+      throw new AppError("conflict", `the client already has a key with kid "${String(key.kid)}"`, [{ path: "kid", message: "is already in the client's JWKS" }]);
+    }
+    if (keys.length >= MAX_KEYS) throw new AppError("conflict", `the client has ${keys.length} keys; remove one first (at most ${MAX_KEYS})`);
+    return { keys: [...keys, key], audit: { action: "client.key_add", after: describeClientKey(key) } };
   });
-  trustChanged(slug);
   return describeClientKey(key);
 }
 
 /** Removes a key from a client's inline JWKS; the last key stays (the client could no longer authenticate). */
 export async function removeClientKey(actor: Actor, slug: string, clientId: string, kid: string): Promise<void> {
   requireTenantRole(actor, "operator", slug);
-  const client = await clientFor(slug, clientId);
-  // Conditional on the version read, like addClientKey.
-  await versionedEdit({
-    object: `client "${clientId}"`,
-    target: { type: "client", id: clientId, tenantSlug: slug },
-    expected: undefined,
-    load: () => clientFor(slug, clientId),
-    write: (fresh) =>
-      db().$transaction(async (tx) => {
-        const keys = keysOf(fresh.jwks);
-        const found = keys.find((k) => k.kid === kid);
-        if (!found) throw notFound(`key "${kid}" of client "${clientId}"`);
-        if (keys.length === 1) throw new AppError("conflict", `"${kid}" is the client's only key; add its successor first`);
-        const { count } = await tx.client.updateMany({
-          where: { id: client.id, version: fresh.version },
-          data: { jwks: JSON.stringify({ keys: keys.filter((k) => k !== found) }), version: { increment: 1 } },
-        });
-        if (count === 0) return STALE;
-        await bumpTrustVersion(tx, client.tenantId);
-        await recordAudit(tx, actor, { action: "client.key_remove", target: { type: "client", id: clientId }, tenantSlug: slug, before: describeClientKey(found) });
-        return true;
-      }),
+  await editClientJwks(actor, slug, clientId, (keys) => {
+    const found = keys.find((k) => k.kid === kid);
+    if (!found) throw notFound(`key "${kid}" of client "${clientId}"`);
+    if (keys.length === 1) throw new AppError("conflict", `"${kid}" is the client's only key; add its successor first`);
+    return { keys: keys.filter((k) => k !== found), audit: { action: "client.key_remove", before: describeClientKey(found) } };
   });
-  trustChanged(slug);
 }
 
 /**

@@ -8,6 +8,7 @@ import { createDirectory, issueSandboxSsa } from "@/lib/directories/directories"
 import { testRegistrationRequest } from "@/lib/dcr/tester";
 import { startTestJwksServer, type TestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
 import { ADMIN, actorWith, uniq, startProtocolServer } from "@/tests/integration/helpers";
+import { registrationClaims, ssaClaims as sharedSsaClaims } from "@/tests/integration/dcr-claims";
 
 const OPERATOR = actorWith("operator");
 const REDIRECT = "https://tpp.example/callback";
@@ -38,47 +39,10 @@ async function bank(profile: "ob-uk" | "generic" = "ob-uk") {
   return { slug, issuer: `http://keyward.test/${slug}` };
 }
 
-function ssaClaims(softwareId: string, over: JWTPayload = {}): JWTPayload {
-  return {
-    iss: "OpenBanking Ltd",
-    iat: Math.floor(Date.now() / 1000),
-    jti: randomUUID(),
-    software_environment: "sandbox",
-    software_mode: "Test",
-    software_id: softwareId,
-    software_client_id: softwareId,
-    software_client_name: "Test TPP",
-    software_redirect_uris: [REDIRECT, "https://tpp.example/other"],
-    software_roles: ["AISP", "PISP"],
-    software_jwks_endpoint: tpp.jwksUrl,
-    org_id: "0015800001041REAAY",
-    org_name: "Test TPP Ltd",
-    ...over,
-  };
-}
-
-function requestClaims(issuer: string, softwareId: string, ssa: string, over: JWTPayload = {}): JWTPayload {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: softwareId,
-    iat: now,
-    exp: now + 300,
-    aud: issuer,
-    jti: randomUUID(),
-    redirect_uris: [REDIRECT],
-    token_endpoint_auth_method: "private_key_jwt",
-    token_endpoint_auth_signing_alg: "PS256",
-    grant_types: ["authorization_code", "client_credentials", "refresh_token"],
-    response_types: ["code"],
-    id_token_signed_response_alg: "PS256",
-    request_object_signing_alg: "PS256",
-    application_type: "web",
-    software_id: softwareId,
-    scope: "openid accounts payments",
-    software_statement: ssa,
-    ...over,
-  };
-}
+const ssaClaims = (softwareId: string, over: JWTPayload = {}) =>
+  sharedSsaClaims(softwareId, { jwksEndpoint: tpp.jwksUrl, redirectUris: [REDIRECT, "https://tpp.example/other"] }, over);
+const requestClaims = (issuer: string, softwareId: string, ssa: string, over: JWTPayload = {}) =>
+  registrationClaims(issuer, softwareId, ssa, { redirectUri: REDIRECT }, over);
 
 async function validRequest(issuer: string, over: { ssa?: JWTPayload; request?: JWTPayload } = {}) {
   const softwareId = uniq("sw");

@@ -29,6 +29,7 @@ import { startTestJwksServer, type TestJwksBehaviour, type TestJwksServer } from
 import { rotateNow } from "@/lib/rotation/rotate";
 import { createTenant } from "@/lib/tenants/tenants";
 import { ADMIN, actorWith, startProtocolServer, uniq } from "@/tests/integration/helpers";
+import { registrationClaims, ssaClaims } from "@/tests/integration/dcr-claims";
 
 const OPERATOR = actorWith("operator");
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -186,42 +187,10 @@ async function directory(): Promise<Party> {
     upstream: u,
     async request() {
       const softwareId = uniq("sw");
-      const now = Math.floor(Date.now() / 1000);
-      const ssa = await new SignJWT({
-        iss: "OpenBanking Ltd",
-        iat: now,
-        jti: randomUUID(),
-        software_environment: "sandbox",
-        software_mode: "Test",
-        software_id: softwareId,
-        software_client_id: softwareId,
-        software_client_name: "Test TPP",
-        software_redirect_uris: ["https://tpp.example/callback"],
-        software_roles: ["AISP"],
-        software_jwks_endpoint: tpp.jwksUrl,
-        org_id: "0015800001041REAAY",
-        org_name: "Test TPP Ltd",
-      })
+      const ssa = await new SignJWT(ssaClaims(softwareId, { jwksEndpoint: tpp.jwksUrl }))
         .setProtectedHeader({ alg: "PS256", kid: u.keys[0]!.kid, typ: "JWT" })
         .sign(directoryKey);
-      const request = await tpp.sign({
-        iss: softwareId,
-        iat: now,
-        exp: now + 300,
-        aud: issuer,
-        jti: randomUUID(),
-        redirect_uris: ["https://tpp.example/callback"],
-        token_endpoint_auth_method: "private_key_jwt",
-        token_endpoint_auth_signing_alg: "PS256",
-        grant_types: ["authorization_code", "client_credentials", "refresh_token"],
-        response_types: ["code"],
-        id_token_signed_response_alg: "PS256",
-        request_object_signing_alg: "PS256",
-        application_type: "web",
-        software_id: softwareId,
-        scope: "openid accounts",
-        software_statement: ssa,
-      });
+      const request = await tpp.sign(registrationClaims(issuer, softwareId, ssa, { scope: "openid accounts" }));
       return post(`/${slug}/register`, "application/jwt", request);
     },
     accepted: 201,

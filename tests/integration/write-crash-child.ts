@@ -23,6 +23,7 @@ import { db } from "@/lib/db";
 import { addSigningKey } from "@/lib/keys/add-key";
 import { importTenantConfig } from "@/lib/tenants/config-import";
 import { registrationEndpoint } from "@/lib/dcr/registration-endpoint";
+import { registrationClaims, ssaClaims } from "@/tests/integration/dcr-claims";
 
 const [setupFile = "", tag = ""] = process.argv.slice(2);
 if (!setupFile || !tag) {
@@ -72,44 +73,12 @@ async function pemImport(prefix: string): Promise<string> {
 }
 
 async function register(softwareId: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
   const directoryKey = await importJWK(setup.directoryJwk, "PS256");
   const tppKey = await importJWK(setup.tppJwk, "PS256");
-  const ssa = await new SignJWT({
-    iss: "OpenBanking Ltd",
-    iat: now,
-    jti: randomUUID(),
-    software_environment: "sandbox",
-    software_mode: "Test",
-    software_id: softwareId,
-    software_client_id: softwareId,
-    software_client_name: "Crash TPP",
-    software_redirect_uris: ["https://tpp.example/callback"],
-    software_roles: ["AISP", "PISP"],
-    software_jwks_endpoint: setup.tppJwksUrl,
-    org_id: "0015800001041REAAY",
-    org_name: "Crash TPP Ltd",
-  })
+  const ssa = await new SignJWT(ssaClaims(softwareId, { jwksEndpoint: setup.tppJwksUrl, name: "Crash TPP" }))
     .setProtectedHeader({ alg: "PS256", kid: setup.ssaKid, typ: "JWT" })
     .sign(directoryKey);
-  const request = await new SignJWT({
-    iss: softwareId,
-    iat: now,
-    exp: now + 300,
-    aud: setup.issuer,
-    jti: randomUUID(),
-    redirect_uris: ["https://tpp.example/callback"],
-    token_endpoint_auth_method: "private_key_jwt",
-    token_endpoint_auth_signing_alg: "PS256",
-    grant_types: ["authorization_code", "client_credentials", "refresh_token"],
-    response_types: ["code"],
-    id_token_signed_response_alg: "PS256",
-    request_object_signing_alg: "PS256",
-    application_type: "web",
-    software_id: softwareId,
-    scope: "openid accounts payments",
-    software_statement: ssa,
-  })
+  const request = await new SignJWT(registrationClaims(setup.issuer, softwareId, ssa))
     .setProtectedHeader({ alg: "PS256", kid: setup.tppKid, typ: "JWT" })
     .sign(tppKey);
   const answer = await registrationEndpoint(setup.slug, "POST", null, "application/jwt", request, undefined);

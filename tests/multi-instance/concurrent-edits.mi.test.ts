@@ -5,9 +5,8 @@
 // winner's change, and one audit event describes it.
 
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { createDatabase, makeTmpDir, startInstances, type Instance } from "./instances";
+import { beforeAll, describe, expect, it } from "vitest";
+import { twoInstancesOnOneDatabase, type Instance } from "./instances";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
 const ROUNDS = 5;
@@ -22,42 +21,17 @@ function request(inst: Instance, method: string, pathname: string, body?: unknow
 }
 
 describe("conflicting edits on two instances", () => {
-  let tmp: string;
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let instances: Instance[] = [];
+  const mi = twoInstancesOnOneDatabase("miedit", {
+    KEYWARD_PUBLIC_URL: "http://keyward-mi.test",
+    KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
+    KEYWARD_SCHEDULER: "off",
+    LOG_LEVEL: "warn",
+  });
   let a: Instance;
   let b: Instance;
-  let failed = false;
 
-  beforeAll(async () => {
-    tmp = makeTmpDir();
-    database = await createDatabase(inject("miDatabaseUrl"), "miedit");
-    instances = await startInstances(["a", "b"], {
-      databaseUrl: database.url,
-      tmpDir: tmp,
-      env: {
-        KEYWARD_KEK: randomBytes(32).toString("base64url"),
-        AUTH_SECRET: randomBytes(48).toString("base64url"),
-        KEYWARD_PUBLIC_URL: "http://keyward-mi.test",
-        KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
-        KEYWARD_SCHEDULER: "off",
-        LOG_LEVEL: "warn",
-      },
-    });
-    [a, b] = instances as [Instance, Instance];
-  });
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") failed = true;
-  });
-
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.stop()));
-    if (failed) {
-      for (const i of instances) process.stderr.write(`\n--- instance ${i.name} (port ${i.port}), last lines of ${i.logFile} ---\n${i.logTail(80)}\n`);
-    }
-    await database?.drop().catch((error: unknown) => process.stderr.write(`could not drop the test database: ${(error as Error).message}\n`));
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ a, b } = mi);
   });
 
   it("applies exactly one of two PATCHes sent with the same If-Match, and refuses the other with 412", async () => {

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { getFreePort } from "../../scripts/lib/postgres.mjs";
 import { serverCommand } from "../../scripts/lib/server-build.mjs";
 
@@ -185,4 +186,63 @@ export async function startInstances(names: string[], options: ClusterOptions, t
 /** A temp dir for a test run's data dirs and logs. */
 export function makeTmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "keyward-mi-"));
+}
+
+/** Two instances of one deployment on a database of their own, for a describe block. */
+export interface TwoInstances {
+  readonly a: Instance;
+  readonly b: Instance;
+  readonly instances: Instance[];
+  readonly databaseUrl: string;
+}
+
+/**
+ * Registers the hooks of a describe block that runs two instances ("a" and
+ * "b") sharing a fresh database and one KEK and AUTH_SECRET, and answers
+ * their handle (ready from the block's next beforeAll on). When a test fails,
+ * the instances' last log lines are printed after they stop.
+ */
+export function twoInstancesOnOneDatabase(databasePrefix: string, env: Record<string, string>): TwoInstances {
+  let tmp: string | undefined;
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  let instances: Instance[] = [];
+  let failed = false;
+
+  beforeAll(async () => {
+    tmp = makeTmpDir();
+    database = await createDatabase(inject("miDatabaseUrl"), databasePrefix);
+    instances = await startInstances(["a", "b"], {
+      databaseUrl: database.url,
+      tmpDir: tmp,
+      env: { KEYWARD_KEK: randomBytes(32).toString("base64url"), AUTH_SECRET: randomBytes(48).toString("base64url"), ...env },
+    });
+  });
+
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === "fail") failed = true;
+  });
+
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    if (failed) {
+      for (const i of instances) process.stderr.write(`\n--- instance ${i.name} (port ${i.port}), last lines of ${i.logFile} ---\n${i.logTail(80)}\n`);
+    }
+    await database?.drop().catch((error: unknown) => process.stderr.write(`could not drop the test database: ${(error as Error).message}\n`));
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  return {
+    get a() {
+      return instances[0]!;
+    },
+    get b() {
+      return instances[1]!;
+    },
+    get instances() {
+      return instances;
+    },
+    get databaseUrl() {
+      return database!.url;
+    },
+  };
 }

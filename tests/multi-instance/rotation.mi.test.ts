@@ -15,8 +15,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { createDatabase, makeTmpDir, ROOT, startInstances, type Instance } from "./instances";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, twoInstancesOnOneDatabase, type Instance } from "./instances";
 import { RelyingParty, type Verdict } from "./relying-party";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
@@ -257,46 +257,25 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 // ---------------------------------------------------------------- the suite
 
 describe("two Keyward instances on one PostgreSQL database", () => {
-  let tmp: string;
-  let database: { url: string; drop: () => Promise<void> } | undefined;
+  const mi = twoInstancesOnOneDatabase("mi", {
+    KEYWARD_PUBLIC_URL: PUBLIC_URL,
+    KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
+    KEYWARD_SCHEDULER_INTERVAL_MS: "200",
+    LOG_LEVEL: "warn",
+  });
   let instances: Instance[] = [];
   let a: Instance;
   let b: Instance;
   let sql: pg.Client | undefined;
-  let failed = false;
 
   beforeAll(async () => {
-    tmp = makeTmpDir();
-    database = await createDatabase(inject("miDatabaseUrl"));
-    instances = await startInstances(["a", "b"], {
-      databaseUrl: database.url,
-      tmpDir: tmp,
-      env: {
-        KEYWARD_KEK: randomBytes(32).toString("base64url"),
-        AUTH_SECRET: randomBytes(48).toString("base64url"),
-        KEYWARD_PUBLIC_URL: PUBLIC_URL,
-        KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
-        KEYWARD_SCHEDULER_INTERVAL_MS: "200",
-        LOG_LEVEL: "warn",
-      },
-    });
-    [a, b] = instances as [Instance, Instance];
-    sql = new pg.Client({ connectionString: database.url });
+    ({ a, b, instances } = mi);
+    sql = new pg.Client({ connectionString: mi.databaseUrl });
     await sql.connect();
-  });
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") failed = true;
   });
 
   afterAll(async () => {
     await sql?.end().catch(() => {});
-    await Promise.all(instances.map((i) => i.stop()));
-    if (failed) {
-      for (const i of instances) process.stderr.write(`\n--- instance ${i.name} (port ${i.port}), last lines of ${i.logFile} ---\n${i.logTail(80)}\n`);
-    }
-    await database?.drop().catch((error: unknown) => process.stderr.write(`could not drop the test database: ${(error as Error).message}\n`));
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("both start at once on an empty database: migrated and bootstrapped exactly once", async () => {

@@ -17,6 +17,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet } fr
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/lib/db";
 import { startTestJwksServer, type TestJwksServer } from "@/lib/jwks-fetch/test-jwks-server";
+import { registrationClaims, ssaClaims } from "../integration/dcr-claims";
 import { checkWriteInvariants } from "../integration/write-invariants";
 import { createDatabase, makeTmpDir, startInstances, type Instance } from "./instances";
 
@@ -239,42 +240,10 @@ describe("a server killed while imports and registrations are in flight", () => 
   }
 
   async function registration(issuer: string, softwareId: string): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
     const directoryKey = await importJWK(await exportJWK(directory.keys[0]!.privateKey), "PS256");
-    const ssa = await new SignJWT({
-      iss: "OpenBanking Ltd",
-      iat: now,
-      jti: randomUUID(),
-      software_environment: "sandbox",
-      software_mode: "Test",
-      software_id: softwareId,
-      software_client_id: softwareId,
-      software_client_name: "Crash TPP",
-      software_redirect_uris: ["https://tpp.example/callback"],
-      software_roles: ["AISP"],
-      software_jwks_endpoint: tpp.jwksUrl,
-      org_id: "0015800001041REAAY",
-      org_name: "Crash TPP Ltd",
-    })
+    const ssa = await new SignJWT(ssaClaims(softwareId, { jwksEndpoint: tpp.jwksUrl, name: "Crash TPP" }, { software_roles: ["AISP"] }))
       .setProtectedHeader({ alg: "PS256", kid: directory.keys[0]!.kid, typ: "JWT" })
       .sign(directoryKey);
-    return tpp.sign({
-      iss: softwareId,
-      iat: now,
-      exp: now + 300,
-      aud: issuer,
-      jti: randomUUID(),
-      redirect_uris: ["https://tpp.example/callback"],
-      token_endpoint_auth_method: "private_key_jwt",
-      token_endpoint_auth_signing_alg: "PS256",
-      grant_types: ["authorization_code", "client_credentials", "refresh_token"],
-      response_types: ["code"],
-      id_token_signed_response_alg: "PS256",
-      request_object_signing_alg: "PS256",
-      application_type: "web",
-      software_id: softwareId,
-      scope: "openid accounts",
-      software_statement: ssa,
-    });
+    return tpp.sign(registrationClaims(issuer, softwareId, ssa, { scope: "openid accounts" }));
   }
 });

@@ -7,11 +7,10 @@
 // and an assertion used on one instance is refused on the other.
 
 import { randomBytes, randomUUID } from "node:crypto";
-import fs from "node:fs";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POLL_MS } from "@/lib/protocol/poll-interval";
-import { createDatabase, makeTmpDir, startInstances, type Instance } from "./instances";
+import { twoInstancesOnOneDatabase, type Instance } from "./instances";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
 const PUBLIC_URL = "http://keyward-mi.test";
@@ -32,42 +31,17 @@ async function api<T>(inst: Instance, status: number, method: string, pathname: 
 }
 
 describe("clients and identity providers changed on one instance", () => {
-  let tmp: string;
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let instances: Instance[] = [];
+  const mi = twoInstancesOnOneDatabase("mitrust", {
+    KEYWARD_PUBLIC_URL: PUBLIC_URL,
+    KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
+    KEYWARD_SCHEDULER: "off",
+    LOG_LEVEL: "warn",
+  });
   let a: Instance;
   let b: Instance;
-  let failed = false;
 
-  beforeAll(async () => {
-    tmp = makeTmpDir();
-    database = await createDatabase(inject("miDatabaseUrl"), "mitrust");
-    instances = await startInstances(["a", "b"], {
-      databaseUrl: database.url,
-      tmpDir: tmp,
-      env: {
-        KEYWARD_KEK: randomBytes(32).toString("base64url"),
-        AUTH_SECRET: randomBytes(48).toString("base64url"),
-        KEYWARD_PUBLIC_URL: PUBLIC_URL,
-        KEYWARD_BOOTSTRAP_API_TOKEN: API_TOKEN,
-        KEYWARD_SCHEDULER: "off",
-        LOG_LEVEL: "warn",
-      },
-    });
-    [a, b] = instances as [Instance, Instance];
-  });
-
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") failed = true;
-  });
-
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.stop()));
-    if (failed) {
-      for (const i of instances) process.stderr.write(`\n--- instance ${i.name} (port ${i.port}), last lines of ${i.logFile} ---\n${i.logTail(80)}\n`);
-    }
-    await database?.drop().catch((error: unknown) => process.stderr.write(`could not drop the test database: ${(error as Error).message}\n`));
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ a, b } = mi);
   });
 
   it("the other instance's token endpoint follows within POLL_MS", async () => {
