@@ -56,6 +56,12 @@ export interface RouteSpec {
    * the object changed since that ETag was read.
    */
   versioned?: true;
+  /**
+   * The service checks the body itself, so that every problem is reported at
+   * once (a schema failure would stop at the first section); the handler only
+   * reads the JSON. `body` still documents it.
+   */
+  bodyCheckedByService?: true;
 }
 
 const slug = z.object({ tenant: z.string().describe("Tenant slug") });
@@ -147,6 +153,7 @@ export const contract = {
     params: slug,
     query: z.object({ dryRun: z.enum(["true", "false"]).optional().describe("Answer the changes without applying them") }),
     body: tenantConfigImportSchema,
+    bodyCheckedByService: true,
     success: { status: 200, schema: configImportResultSchema },
   },
   listKeys: {

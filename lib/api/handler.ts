@@ -22,7 +22,7 @@ export interface HandlerInput<S extends RouteSpec> {
   actor: S["role"] extends "none" ? Actor | null : Actor;
   params: Infer<S["params"]>;
   query: Infer<S["query"]>;
-  body: Infer<S["body"]>;
+  body: S["bodyCheckedByService"] extends true ? unknown : Infer<S["body"]>;
   request: Request;
   meta: RequestMeta;
   /** The versions If-Match accepts (a versioned route's change); undefined: no precondition. */
@@ -143,7 +143,7 @@ export function handler<S extends RouteSpec>(spec: S, impl: Impl<S>) {
       const ifMatch = spec.versioned && spec.method !== "GET" ? parseIfMatch(request.headers.get("if-match")) : undefined;
       const url = new URL(request.url);
       const query = spec.query ? parseInput(spec.query, Object.fromEntries(url.searchParams)) : undefined;
-      const body = spec.body ? parseInput(spec.body, await readJsonBody(request)) : undefined;
+      const body = !spec.body ? undefined : spec.bodyCheckedByService ? await readJsonBody(request) : parseInput(spec.body, await readJsonBody(request));
       const result = await impl({ actor, params, query, body, request, meta, ifMatch } as HandlerInput<S>);
       return toResponse(spec, result);
     } catch (error) {

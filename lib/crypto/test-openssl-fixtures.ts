@@ -1,5 +1,5 @@
 /**
- * Test support (imported by lib/crypto/*.test.ts only): keys and certificates
+ * Test support (imported by tests only, never by the application): keys and certificates
  * made by the openssl command line, so the code under test is checked
  * against an independent implementation rather than against itself.
  *

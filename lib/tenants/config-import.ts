@@ -2,7 +2,7 @@ import { db } from "@/lib/db";
 import { AppError, notFound, type FieldError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { type Actor, requireTenantRole } from "@/lib/auth/roles";
-import { parseInput } from "@/lib/validation";
+import { toFieldErrors } from "@/lib/validation";
 import { KeyInputError } from "@/lib/crypto/key-input-error";
 import { prepareSigningKey, type PreparedSigningKey } from "@/lib/crypto/prepare-signing-key";
 import { allowedAlgs, insertPreparedKey } from "@/lib/keys/add-key";
@@ -37,17 +37,16 @@ export async function importTenantConfig(
   requireTenantRole(actor, "operator", slug);
   // A member the format does not have would be ignored: refused, with the rest.
   const unknown = unknownConfigMembers(input);
-  let data: TenantConfigImport;
-  try {
-    data = parseInput(tenantConfigImportSchema, input);
-  } catch (error) {
-    if (unknown.length === 0 || !(error instanceof AppError)) throw error;
-    const all = [...unknown, ...error.fieldErrors];
+  // A member that fails the format is a problem; the rest of the document is
+  // still checked without it, so that every problem is reported at once.
+  const { data, problems: formatProblems } = parseLeavingOutBadMembers(input);
+  if (!data) {
+    const all = [...unknown, ...formatProblems];
     throw new AppError("validation_failed", `the configuration has ${all.length} problem(s); nothing was changed`, all);
   }
   const tenant = await db().tenant.findUnique({ where: { slug }, include: { signingKeys: true } });
   if (!tenant) throw notFound(`tenant "${slug}"`);
-  const problems: FieldError[] = [...unknown];
+  const problems: FieldError[] = [...unknown, ...formatProblems];
   const changes: ConfigChange[] = [];
 
   // Tenant settings.
@@ -191,7 +190,9 @@ export async function importTenantConfig(
   }
 
   if (problems.length > 0) {
-    throw new AppError("validation_failed", `the configuration has ${problems.length} problem(s); nothing was changed`, problems);
+    // A member already refused by the format is not reported a second time by the later checks.
+    const reported = problems.filter((p, i) => i < unknown.length + formatProblems.length || !formatProblems.some((f) => p.path === f.path || p.path.startsWith(`${f.path}.`)));
+    throw new AppError("validation_failed", `the configuration has ${reported.length} problem(s); nothing was changed`, reported);
   }
   if (options.dryRun || changes.length === 0) return { applied: false, changes };
 
@@ -211,4 +212,30 @@ export async function importTenantConfig(
   });
   invalidateTenant(slug);
   return { applied: true, changes };
+}
+
+/**
+ * Parses an import; when members fail the format, parses again without them
+ * (an array entry becomes `{}`, and what the later checks say of it again is
+ * dropped where the problems are reported) so
+ * the other sections can still be checked. No data when the document itself is
+ * unusable (not an object, wrong `format`).
+ */
+function parseLeavingOutBadMembers(input: unknown): { data: TenantConfigImport | null; problems: FieldError[] } {
+  const first = tenantConfigImportSchema.safeParse(input);
+  if (first.success) return { data: first.data, problems: [] };
+  const problems = toFieldErrors(first.error);
+  const rest = structuredClone(input) as Record<string, unknown>;
+  for (const issue of first.error.issues) {
+    const path = issue.path.map(String);
+    if (path.length === 0 || path[0] === "format") return { data: null, problems };
+    let parent: unknown = rest;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[segment];
+    if (typeof parent !== "object" || parent === null) continue;
+    const last = path[path.length - 1]!;
+    if (Array.isArray(parent)) parent[Number(last)] = {};
+    else delete (parent as Record<string, unknown>)[last];
+  }
+  const second = tenantConfigImportSchema.safeParse(rest);
+  return { data: second.success ? second.data : null, problems };
 }

@@ -4,9 +4,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contract, type RouteSpec } from "@/lib/api/contract";
 import { openApiDocument } from "@/lib/api/openapi";
-import { tokenFor } from "./helpers";
-
-type RouteModule = Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+import { callRoute, tokenFor } from "./helpers";
 
 const ROOT = process.cwd();
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -32,23 +30,11 @@ function routeFiles(): { key: string; file: string }[] {
   return out;
 }
 
-function fileFor(spec: RouteSpec): string {
-  const segments = spec.path.split("/").filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, "[$1]"));
-  return path.join(ROOT, "app", ...segments, "route.ts");
-}
-
-async function call(spec: RouteSpec, headers: Record<string, string>): Promise<Response> {
-  const mod = (await import(/* @vite-ignore */ fileFor(spec))) as RouteModule;
-  const handler = mod[spec.method];
-  if (!handler) throw new Error(`${fileFor(spec)} does not export ${spec.method}`);
+/** Calls a route with placeholder path parameters, an empty JSON body where it takes one, and `headers` for credentials. */
+function call(spec: RouteSpec, headers: Record<string, string>): Promise<Response> {
   const params: Record<string, string> = {};
   for (const m of spec.path.matchAll(/\{(\w+)\}/g)) params[m[1]!] = m[1] === "tenant" ? "default" : "00000000-0000-7000-8000-000000000000";
-  const url = `http://keyward.test${spec.path.replace(/\{(\w+)\}/g, (_, p: string) => params[p]!)}`;
-  const body = spec.body ? JSON.stringify({}) : undefined;
-  return handler(
-    new Request(url, { method: spec.method, headers: { ...(body ? { "content-type": "application/json" } : {}), ...headers }, body }),
-    { params: Promise.resolve(params) },
-  );
+  return callRoute(spec, params, { headers, body: spec.body ? {} : undefined });
 }
 
 const specs = Object.entries(contract) as [string, RouteSpec][];

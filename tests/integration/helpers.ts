@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { RouteSpec } from "@/lib/api/contract";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { createUser } from "@/lib/auth/users";
 import type { Actor, Role } from "@/lib/auth/roles";
@@ -106,4 +107,42 @@ export async function startProtocolServer(): Promise<{ base: string; close: () =
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as import("node:net").AddressInfo;
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+type RouteModule = Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+
+/** The route file of a contract entry: app/api/v1/…/route.ts, `{name}` as `[name]`. */
+export function routeFileOf(spec: RouteSpec): string {
+  const segments = spec.path.split("/").filter(Boolean).map((s) => s.replace(/^\{(.+)\}$/, "[$1]"));
+  return path.join(process.cwd(), "app", ...segments, "route.ts");
+}
+
+/**
+ * Calls a contract entry's real route handler as an HTTP client would: the
+ * path filled from `params`, `Authorization: Bearer <token>` when a token is
+ * given, `body` as JSON (no body when undefined) and an optional query string.
+ */
+export async function callRoute(
+  spec: RouteSpec,
+  params: Record<string, string>,
+  options: { token?: string; body?: unknown; query?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const mod = (await import(/* @vite-ignore */ routeFileOf(spec))) as RouteModule;
+  const handler = mod[spec.method];
+  if (!handler) throw new Error(`${routeFileOf(spec)} does not export ${spec.method}`);
+  const filled = spec.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(params[p]!));
+  const url = `http://keyward.test${filled}${options.query ? `?${options.query}` : ""}`;
+  const hasBody = options.body !== undefined && spec.method !== "GET";
+  return handler(
+    new Request(url, {
+      method: spec.method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(hasBody ? { "content-type": "application/json" } : {}),
+        ...options.headers,
+      },
+      body: hasBody ? JSON.stringify(options.body) : undefined,
+    }),
+    { params: Promise.resolve(params) },
+  );
 }
