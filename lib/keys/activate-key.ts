@@ -11,11 +11,14 @@ import type { SigningKeyView } from "@/lib/keys/schemas";
 import { activationRefusal, propagatedAt, removalAt, type RotationPolicy } from "@/lib/rotation/lifecycle";
 import { policyOf } from "@/lib/rotation/policy";
 
+/** What the audit and the dashboard say of a forced activation sent without a reason. */
+export const NO_REASON = "no reason given";
+
 /**
  * Makes a key the one that signs for its tenant (or app), retiring the key that
  * signed before: it stays published for the retention time, so tokens it
  * signed still verify. A staged key must have been published for the
- * propagation time first (409), unless the activation is forced with a reason.
+ * propagation time first (409), unless the activation is forced (with a reason, audited).
  * A key whose certificate is expired or not yet valid never becomes active.
  */
 export async function activateSigningKey(actor: Actor, slug: string, kid: string, input: unknown = {}): Promise<SigningKeyView> {
@@ -24,7 +27,7 @@ export async function activateSigningKey(actor: Actor, slug: string, kid: string
   const row = await db().$transaction(async (tx) => {
     const tenant = await tenantForUpdate(tx, slug);
     const key = await keyForUpdate(tx, tenant.id, kid);
-    return activateInTx(tx, actor, { id: tenant.id, slug, policy: policyOf(tenant) }, key, data.force ? { reason: data.reason! } : undefined);
+    return activateInTx(tx, actor, { id: tenant.id, slug, policy: policyOf(tenant) }, key, data.force ? { reason: data.reason ?? NO_REASON } : undefined);
   });
   publishNow(slug);
   return toKeyView(row);

@@ -111,7 +111,7 @@ describe("signing keys", () => {
     const second = await addSigningKey(OPERATOR, slug, { source: "generate", alg: "PS256" });
     // Published a moment ago: relying parties may not have it, so it may not sign yet.
     await expect(activateSigningKey(OPERATOR, slug, second.kid)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/propagation time ends at/) });
-    await expect(activateSigningKey(OPERATOR, slug, second.kid, { force: true })).rejects.toMatchObject({ fieldErrors: [{ path: "reason" }] });
+    await expect(activateSigningKey(OPERATOR, slug, second.kid, { force: true, reason: "" })).rejects.toMatchObject({ fieldErrors: [{ path: "reason" }] });
     await backdateKey(slug, second.kid);
     const activated = await activateSigningKey(OPERATOR, slug, second.kid);
     expect(activated).toMatchObject({ state: "active", forcedReason: null });

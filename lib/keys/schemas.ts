@@ -69,9 +69,14 @@ export const attachCertificateSchema = z
 export const activateKeySchema = z
   .object({
     force: z.boolean().default(false).describe("Activate although relying parties may not have fetched the key yet"),
-    reason: z.string().trim().max(500, "must be at most 500 characters").optional().describe("Why the activation is forced (required with force; audited)"),
+    reason: z
+      .string()
+      .trim()
+      .max(500, "must be at most 500 characters")
+      .optional()
+      .describe("Why the activation is forced: audited and shown on the dashboard (the console asks for one; without it the audit says none was given)"),
   })
-  .refine((v) => !v.force || (v.reason !== undefined && v.reason.length >= 3), {
+  .refine((v) => !v.force || v.reason === undefined || v.reason.length >= 3, {
     path: ["reason"],
     message: "say why the activation is forced (at least 3 characters): it is audited and shown on the dashboard",
   })

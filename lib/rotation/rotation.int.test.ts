@@ -216,4 +216,16 @@ describe("forced activation", () => {
     expect(status.warnings.map((w) => w.kind)).toContain("forced-activation");
     expect(status.timeline.map((t) => t.kid)).toContain(staged.kid);
   });
+
+  it("activates early without a reason as the API allows, and says so in the audit and on the key", async () => {
+    const { slug } = await tenantWithActiveKey();
+    const staged = await addSigningKey(OPERATOR, slug, { source: "generate" });
+    const key = await activateSigningKey(OPERATOR, slug, staged.kid, { force: true });
+    expect(key).toMatchObject({ state: "active", forcedReason: "no reason given" });
+    const event = await db().auditEvent.findFirstOrThrow({ where: { tenantSlug: slug, action: "key.activate", targetId: staged.kid } });
+    expect(JSON.parse(event.after!)).toMatchObject({ forced: true, reason: "no reason given", beforePropagation: true });
+    // A reason that is given must say something.
+    const next = await addSigningKey(OPERATOR, slug, { source: "generate" });
+    await expect(activateSigningKey(OPERATOR, slug, next.kid, { force: true, reason: " " })).rejects.toMatchObject({ fieldErrors: [{ path: "reason" }] });
+  });
 });
