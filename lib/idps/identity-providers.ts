@@ -1,6 +1,5 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/sqlite/client";
-import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { type Actor, requireTenantRole } from "@/lib/auth/roles";

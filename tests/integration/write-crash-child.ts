@@ -14,7 +14,6 @@
 // each transaction as "~ begin" and "~ commit".
 
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { X509CertificateGenerator } from "@peculiar/x509";

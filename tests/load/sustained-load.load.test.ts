@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, API_TOKEN, makeDataDir, startKeyward, type KeywardServer } from "../../bench/lib/keyward.mjs";
+import { API_TOKEN, makeDataDir, startKeyward, type KeywardServer } from "../../bench/lib/keyward.mjs";
 import { load, type LoadRequest } from "../../bench/lib/load.mjs";
 import { machine } from "../../bench/lib/report.mjs";
 import { JWT_BEARER, seedBenchTenant, TENANT } from "../../bench/lib/setup.mjs";

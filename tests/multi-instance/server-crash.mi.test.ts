@@ -10,7 +10,7 @@
 // only. KEYWARD_LONG_TESTS=1 runs more kills.
 
 import "reflect-metadata";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { X509CertificateGenerator } from "@peculiar/x509";
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet } from "jose";

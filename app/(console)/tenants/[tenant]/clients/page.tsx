@@ -7,13 +7,14 @@ import { isAppError, unlessNotFound } from "@/lib/errors";
 import { listClients, SEARCH_WINDOW } from "@/lib/clients/clients";
 import type { ClientSummary } from "@/lib/clients/schemas";
 import type { Page } from "@/lib/pagination";
-import { Badge } from "@/components/ui/badge";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { buttonClass } from "@/components/ui/button";
-import { EmptyState, PageHeader, Table, Td, Time } from "@/components/ui/page";
+import { EmptyState, PageHeader } from "@/components/ui/page";
 import { AuditPagination } from "@/components/audit/audit-pagination";
 import { ClientFilters } from "@/components/clients/client-filters";
-import { clientHref, clientsHref, REGISTERED_VIA_LABEL, shortGrantType } from "@/components/clients/client-labels";
+import { clientRow } from "@/components/clients/client-row";
+import { ClientsTable } from "@/components/clients/clients-table";
+import { clientsHref } from "@/components/clients/client-labels";
 import { dcrTesterHref, directoriesHref } from "@/components/directories/directory-labels";
 import { decodeParam } from "../keys/params";
 import { clientListHref, clientListParams, isFiltered, type ClientListParams, type RawSearchParams } from "./search-params";
@@ -134,40 +135,11 @@ export default async function ClientsPage({ params, searchParams }: Props) {
               {result.page.items.length === 1 ? "1 client" : `${result.page.items.length} clients`} on this page
               {result.page.nextCursor ? "; more on the next page" : ""}
             </p>
-            <Table
+            <ClientsTable
+              slug={slug}
               caption={narrowed ? `Clients of tenant ${slug} matching the filters` : `Clients of tenant ${slug}`}
-              head={["client_id", "Name", "Software / organisation", "Authentication", "Grant types", "Registered via", "Status", "Created"]}
-            >
-              {result.page.items.map((c) => (
-                <tr key={c.clientId} data-testid="client-row" data-client-id={c.clientId}>
-                  <Td>
-                    <Link href={clientHref(slug, c.clientId)} className="font-mono text-xs font-medium text-brand-700 underline hover:text-brand-900">
-                      {c.clientId}
-                    </Link>
-                  </Td>
-                  <Td className="whitespace-normal">{c.name}</Td>
-                  <Td className="whitespace-normal text-xs">
-                    {c.softwareId ? <span className="block break-all font-mono">{c.softwareId}</span> : null}
-                    {c.orgName || c.orgId ? <span className="block text-slate-700">{c.orgName ?? c.orgId}</span> : null}
-                    {!c.softwareId && !c.orgName && !c.orgId ? <span className="text-slate-600">—</span> : null}
-                  </Td>
-                  <Td className="font-mono text-xs">
-                    {c.tokenEndpointAuthMethod}
-                    {c.jwksUri ? <span className="block max-w-64 break-all whitespace-normal text-slate-600">{c.jwksUri}</span> : null}
-                  </Td>
-                  <Td className="whitespace-normal text-xs">{c.grantTypes.map(shortGrantType).join(", ")}</Td>
-                  <Td>
-                    <Badge tone={c.registeredVia === "dcr" ? "blue" : "neutral"}>{REGISTERED_VIA_LABEL[c.registeredVia]}</Badge>
-                  </Td>
-                  <Td>
-                    <Badge tone={c.status === "active" ? "green" : "amber"}>{c.status}</Badge>
-                  </Td>
-                  <Td>
-                    <Time value={c.createdAt} />
-                  </Td>
-                </tr>
-              ))}
-            </Table>
+              rows={result.page.items.map(clientRow)}
+            />
             <AuditPagination
               firstHref={filters.cursor ? clientListHref(base, filters) : null}
               nextHref={result.page.nextCursor ? clientListHref(base, filters, { cursor: result.page.nextCursor }) : null}
