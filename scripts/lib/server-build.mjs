@@ -34,6 +34,16 @@ export const SERVER_BUNDLE = ".next/keyward-server.mjs";
 export const HEAP_BUDGET_MB = 512;
 
 /**
+ * The young generation's semi-space, in MiB (--max-semi-space-size). Under
+ * load V8 grows it to its maximum (16 MiB here, three times that resident);
+ * 8 MiB kept the server's peak RSS over the benchmark loads 22 MB lower (296
+ * → 274 MB) with the token endpoint's rates unchanged within the noise
+ * (client_credentials 1.26× oidc-provider, jwt-bearer 1.04× its ceiling).
+ * An operator's own --max-semi-space-size in NODE_OPTIONS wins.
+ */
+export const SEMI_SPACE_MB = 8;
+
+/**
  * glibc's malloc raises its mmap threshold each time a large block is freed;
  * from then on blocks of that size come from its per-thread arenas and stay
  * resident once freed. Large blocks freed during start-up and by request work
@@ -54,6 +64,7 @@ const MMAP_THRESHOLD_BYTES = 128 * 1024;
 export function serverCommand(env = process.env) {
   const args = [];
   if (!/--max-old-space-size/.test(env.NODE_OPTIONS ?? "")) args.push(`--max-old-space-size=${HEAP_BUDGET_MB}`);
+  if (!/--max-semi-space-size/.test(env.NODE_OPTIONS ?? "")) args.push(`--max-semi-space-size=${SEMI_SPACE_MB}`);
   args.push(SERVER_BUNDLE);
   const extraEnv = env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD_BYTES) } : {};
   return { args, env: extraEnv };
