@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import type { JWTPayload } from "jose";
 import { startTestJwksServer, type TestJwksServer } from "../../lib/jwks-fetch/test-jwks-server";
+import { registrationClaims } from "../../tests/integration/dcr-claims";
 import { adminApi, unique } from "../fixtures/api";
 import { expectNoSeriousViolations } from "../fixtures/a11y";
 import { E2E } from "../fixtures/env";
@@ -17,29 +16,6 @@ test.afterAll(async () => {
 });
 
 const REDIRECT = "https://tpp.example/callback";
-
-function registrationRequest(issuer: string, softwareId: string, ssa: string, over: JWTPayload = {}): JWTPayload {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: softwareId,
-    iat: now,
-    exp: now + 300,
-    aud: issuer,
-    jti: randomUUID(),
-    redirect_uris: [REDIRECT],
-    token_endpoint_auth_method: "private_key_jwt",
-    token_endpoint_auth_signing_alg: "PS256",
-    grant_types: ["authorization_code", "client_credentials", "refresh_token"],
-    response_types: ["code"],
-    id_token_signed_response_alg: "PS256",
-    request_object_signing_alg: "PS256",
-    application_type: "web",
-    software_id: softwareId,
-    scope: "openid accounts payments",
-    software_statement: ssa,
-    ...over,
-  };
-}
 
 test("an admin runs a sandbox directory and issues an SSA; the TPP registers with it; the admin finds the client by DCR and reads its SSA", async ({ page, request }) => {
   test.setTimeout(90_000);
@@ -91,7 +67,7 @@ test("an admin runs a sandbox directory and issues an SSA; the TPP registers wit
   await expectNoSeriousViolations(page);
 
   // The TPP signs its registration request with its software's key; the tester says it passes, registering nothing.
-  const good = await tpp.sign(registrationRequest(issuer, softwareId, ssa));
+  const good = await tpp.sign(registrationClaims(issuer, softwareId, ssa, { redirectUri: REDIRECT }));
   await page.getByRole("link", { name: "DCR tester" }).click();
   await expect(page).toHaveURL(new RegExp(`/tenants/${slug}/dcr-tester$`));
   const tester = page.getByRole("form", { name: "DCR tester" });
@@ -141,7 +117,7 @@ test("an admin runs a sandbox directory and issues an SSA; the TPP registers wit
 
   // Bad requests in the tester: each names its failing rule and the endpoint's answer.
   await page.goto(`/tenants/${slug}/dcr-tester`);
-  const evil = await tpp.sign(registrationRequest(issuer, softwareId, ssa, { redirect_uris: [REDIRECT, "https://evil.example/cb"] }));
+  const evil = await tpp.sign(registrationClaims(issuer, softwareId, ssa, { redirectUri: REDIRECT }, { redirect_uris: [REDIRECT, "https://evil.example/cb"] }));
   await tester.getByLabel("Registration request JWT").fill(evil);
   await tester.getByRole("button", { name: "Check request" }).click();
   await expect(result).toContainText("would be refused");

@@ -7,12 +7,11 @@
 // own SQLite database and data dir: re-sealing the shared database would break
 // the KEK check of every other test.
 
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { runCli as runCliProcess, type CliResult } from "./run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiToken } from "@/lib/auth/api-tokens";
 import { SignInError, signInWithPassword } from "@/lib/auth/sign-in";
@@ -22,7 +21,6 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { resetEnvForTests } from "@/lib/env";
 import { checkKek } from "@/lib/secrets/kek";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DATABASE_URL = process.env.DATABASE_URL!;
 const RUN = randomUUID().slice(0, 8);
 const SLOW = { timeout: 90_000 };
@@ -30,27 +28,9 @@ const SLOW = { timeout: 90_000 };
 let tmp: string;
 let dataDir: string;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
+/** The CLI on the test database and this file's data dir, unless `env` says otherwise. */
 function runCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/keyward.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL, KEYWARD_DATA_DIR: dataDir, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+  return runCliProcess(args, { ...options, env: { DATABASE_URL, KEYWARD_DATA_DIR: dataDir, ...options.env } });
 }
 
 function shownPassword(stdout: string): string {

@@ -7,14 +7,13 @@
 // Runs on a fresh database of the run's kind (SQLite file or a new PostgreSQL
 // database): re-sealing the shared one would break every other test's KEK.
 
-import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createLocalJWKSet, exportJWK, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./run-cli";
 import { kekId, parseKek, SealError, unsealToString } from "@/lib/crypto/seal";
 import { db } from "@/lib/db";
 import { resetEnvForTests } from "@/lib/env";
@@ -29,7 +28,6 @@ import { SEALED_FIELDS } from "@/lib/secrets/sealed-fields";
 import { createTenant } from "@/lib/tenants/tenants";
 import { ADMIN, uniq, withFreshDatabase } from "@/tests/integration/helpers";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SEALED_ENVELOPE = /^v\d{1,6}\.[0-9a-f]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 let tmp: string;
@@ -44,22 +42,6 @@ afterAll(() => {
   resetEnvForTests();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/keyward.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Every string cell of every table that has the shape of a sealed envelope, by table.column and row. */
 async function sealedCellsInDatabase(): Promise<Map<string, string>> {
@@ -136,7 +118,7 @@ describe("kek:rotate on real sealed data", () => {
       for (const v of before) expect(v.sealed.split(".")[1]).toBe(kekId(oldKek));
 
       const newKekFile = path.join(tmp, "kek-new");
-      const r = await runCli(["kek:rotate", "--new-kek-file", newKekFile], { DATABASE_URL: url, KEYWARD_KEK: oldText, KEYWARD_KEK_FILE: "", KEYWARD_DATA_DIR: path.join(tmp, "data") });
+      const r = await runCli(["kek:rotate", "--new-kek-file", newKekFile], { env: { DATABASE_URL: url, KEYWARD_KEK: oldText, KEYWARD_KEK_FILE: "", KEYWARD_DATA_DIR: path.join(tmp, "data") } });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`re-sealed ${before.length} value(s) under the new KEK`);
