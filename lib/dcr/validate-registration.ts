@@ -1,3 +1,4 @@
+import { shown } from "@/lib/shown";
 import { compactVerify, createLocalJWKSet, type JWSHeaderParameters } from "jose";
 import { decodeCompactJws, JwsFormatError, untrustedHeaderProblem } from "@/lib/crypto/decode-jws";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
@@ -127,7 +128,7 @@ function jwksShapeProblem(claim: string, value: unknown): string | null {
 }
 
 function headerProblems(header: JWSHeaderParameters, rules: DcrRules): string | null {
-  if (typeof header.alg !== "string" || header.alg === "none") return `alg "${String(header.alg)}" is not allowed: the JWT must be signed with ${rules.algs.join(" or ")}`;
+  if (typeof header.alg !== "string" || header.alg === "none") return `alg "${shown(header.alg)}" is not allowed: the JWT must be signed with ${rules.algs.join(" or ")}`;
   if (!rules.algs.includes(header.alg)) return `alg ${header.alg} is not allowed by this tenant's profile (${rules.algs.join(", ")})`;
   return untrustedHeaderProblem(header);
 }
@@ -297,11 +298,11 @@ export async function validateRegistration(
   }
 
   // Who, for whom, when, once.
-  c.check("request.iss", !!softwareId && req.iss === softwareId, `iss is the software_id ${softwareId}`, `iss "${String(req.iss)}" is not the software statement's software_id "${softwareId}"`, "invalid_client_metadata");
+  c.check("request.iss", !!softwareId && req.iss === softwareId, `iss is the software_id ${softwareId}`, `iss "${shown(req.iss)}" is not the software statement's software_id "${softwareId}"`, "invalid_client_metadata");
   if (options.forClient) {
     c.check("request.software_id", softwareId === options.forClient.softwareId, "the software this client was registered for", `software_id "${softwareId}" is not the software this client was registered for ("${options.forClient.softwareId}")`, "invalid_client_metadata");
   } else if (req.software_id !== undefined) {
-    c.check("request.software_id", req.software_id === softwareId, "matches the software statement", `software_id "${String(req.software_id)}" differs from the software statement's "${softwareId}"`, "invalid_client_metadata");
+    c.check("request.software_id", req.software_id === softwareId, "matches the software statement", `software_id "${shown(req.software_id)}" differs from the software statement's "${softwareId}"`, "invalid_client_metadata");
   }
   const aud = Array.isArray(req.aud) ? req.aud : [req.aud];
   c.check("request.aud", aud.includes(tenant.issuer), `aud is ${tenant.issuer}`, `aud ${JSON.stringify(req.aud ?? null)} is not this tenant's issuer ${tenant.issuer}`, "invalid_client_metadata");
@@ -348,7 +349,7 @@ export async function validateRegistration(
       : method === "tls_client_auth" && !str(req.tls_client_auth_subject_dn)
         ? "tls_client_auth needs tls_client_auth_subject_dn (the subject DN of the TPP's transport certificate)"
         : stringProblem("tls_client_auth_subject_dn", req.tls_client_auth_subject_dn, MAX.dn);
-  c.check("token_endpoint_auth_method", methodProblem === null, String(method), methodProblem ?? "", "invalid_client_metadata");
+  c.check("token_endpoint_auth_method", methodProblem === null, shown(method), methodProblem ?? "", "invalid_client_metadata");
   const algProblems = signingAlgProblems(
     Object.fromEntries(SIGNING_ALG_FIELDS.map(({ field, claim }) => [field, req[claim]])),
     rules.algs,
@@ -377,14 +378,14 @@ export async function validateRegistration(
                 ? `jwks cannot be used: the client's keys are its directory's software_jwks_endpoint (${softwareJwksEndpoint}), which becomes its jwks_uri, and a client has jwks_uri or jwks, not both (RFC 7591 §2); leave jwks out`
                 : null))
             : req.jwks_uri !== undefined
-              ? (stringProblem("jwks_uri", req.jwks_uri, MAX.uri) ?? outboundProblem(String(req.jwks_uri)))
+              ? (stringProblem("jwks_uri", req.jwks_uri, MAX.uri) ?? outboundProblem(shown(req.jwks_uri)))
               : null;
   c.check("jwks", jwksProblem === null, `keys from ${str(req.jwks_uri) ?? softwareJwksEndpoint ?? "software_jwks"}`, jwksProblem ?? "", "invalid_client_metadata");
   const scope = req.scope === undefined ? "" : req.scope;
   c.check(
     "scope",
     typeof scope === "string" && scope.length <= MAX.scope && /^[\x21\x23-\x5b\x5d-\x7e]*( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope),
-    `"${String(scope)}"`,
+    `"${shown(scope)}"`,
     typeof scope === "string" && scope.length > MAX.scope ? `scope is ${scope.length} characters long; at most ${MAX.scope} are accepted` : "scope must be space-separated scope tokens (RFC 6749 §3.3)",
     "invalid_client_metadata",
   );
@@ -394,7 +395,7 @@ export async function validateRegistration(
   c.check(
     "application_type",
     applicationType === undefined || (typeof applicationType === "string" && APPLICATION_TYPES.includes(applicationType)),
-    String(applicationType ?? "web (default)"),
+    applicationType === undefined ? "web (default)" : shown(applicationType),
     `application_type ${JSON.stringify(applicationType)} is not one of ${APPLICATION_TYPES.join(", ")}`,
     "invalid_client_metadata",
   );

@@ -42,7 +42,7 @@ describe("identity provider keys and the JWT tester", () => {
     const result = await verifyJwtWithIdentityProvider(VIEWER, slug, idp.id, { jwt: await server.sign(claims) });
     expect(failed(result)).toEqual({});
     expect(result.valid).toBe(true);
-    expect(result.checks.map((c) => c.name)).toEqual(["format", "alg", "header", "iss", "kid", "signature", "aud", "exp", "nbf", "iat", "lifetime", "sub"]);
+    expect(result.checks.map((c) => c.name)).toEqual(["format", "alg", "header", "iss", "kid", "signature", "aud", "exp", "nbf", "iat", "lifetime", "sub", "jti"]);
   });
 
   it("names the check that fails for each bad assertion", async () => {

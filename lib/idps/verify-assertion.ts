@@ -4,7 +4,7 @@ import { KeyNotFound, JwksUnavailable } from "@/lib/jwks-fetch/remote-jwks-cache
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import type { IdpView } from "@/lib/idps/schemas";
 
-export type CheckName = "format" | "alg" | "header" | "iss" | "kid" | "signature" | "aud" | "exp" | "nbf" | "iat" | "lifetime" | "sub";
+export type CheckName = "format" | "alg" | "header" | "iss" | "kid" | "signature" | "aud" | "exp" | "nbf" | "iat" | "lifetime" | "sub" | "jti";
 
 export interface Check {
   name: CheckName;
@@ -54,7 +54,7 @@ const iso = (seconds: number) => {
  */
 export async function verifyAssertion(
   jwt: string,
-  idp: Pick<IdpView, "name" | "audience" | "allowedAlgs" | "clockSkewSeconds" | "maxAssertionLifetimeSeconds" | "keySource" | "jwksUri" | "jwks" | "fetch">,
+  idp: Pick<IdpView, "name" | "audience" | "allowedAlgs" | "clockSkewSeconds" | "maxAssertionLifetimeSeconds" | "keySource" | "jwksUri" | "jwks" | "fetch" | "refuseJtiReuse">,
   now = Math.floor(Date.now() / 1000),
 ): Promise<AssertionResult> {
   const checks: Check[] = [];
@@ -116,6 +116,10 @@ export async function verifyAssertion(
     add("lifetime", ok, ok ? `lives ${lifetime} s` : `lives ${lifetime} s; at most ${idp.maxAssertionLifetimeSeconds} s is accepted`);
   }
   add("sub", typeof claims.sub === "string" && claims.sub.length > 0, typeof claims.sub === "string" && claims.sub ? `sub is "${claims.sub}"` : "sub is missing");
+  // The token endpoint records the jti once (replay) when the IdP asks it to; its type matters either way.
+  if (claims.jti === undefined) add("jti", !idp.refuseJtiReuse, idp.refuseJtiReuse ? "jti is missing; this identity provider's assertions must each carry a jti" : "no jti");
+  else if (typeof claims.jti !== "string" || claims.jti.length === 0) add("jti", false, "jti must be a non-empty string");
+  else add("jti", true, idp.refuseJtiReuse ? `jti "${claims.jti}", accepted once` : `jti "${claims.jti}"`);
   return finish(checks, header, claims, kid);
 }
 

@@ -132,7 +132,8 @@ export async function authenticateClient(
     if (payload.exp! - payload.iat! > MAX_ASSERTION_LIFETIME_SECONDS) {
       throw invalidClient(`client_assertion lives ${payload.exp! - payload.iat!} s (exp - iat); at most ${MAX_ASSERTION_LIFETIME_SECONDS} s are accepted`);
     }
-    if (!(await consumeJti(`client:${client.clientId}`, String(payload.jti), payload.exp!))) {
+    if (typeof payload.jti !== "string" || payload.jti.length === 0) throw invalidClient("client_assertion jti must be a non-empty string");
+    if (!(await consumeJti(`client:${client.clientId}`, payload.jti, payload.exp!))) {
       throw invalidClient("client_assertion was already used (its jti was seen before)");
     }
     return client;

@@ -80,7 +80,7 @@ describe("the token endpoint", () => {
       [{ aud: "https://elsewhere.example/token" }, /^aud: /],
       [{ iss: "https://unknown-idp.example" }, /^iss: no identity provider/],
       [{ sub: undefined }, /^sub: sub is missing/],
-      [{ jti: undefined }, /^jti: missing/],
+      [{ jti: undefined }, /^jti: jti is missing/],
     ];
     for (const [change, description] of cases) {
       const res = await post(s.tokenUrl, form(await idpServer.sign({ ...s.claims, jti: uniq("j"), ...change })), { authorization: s.basic });

@@ -1,3 +1,4 @@
+import { shown } from "@/lib/shown";
 import { randomUUID } from "node:crypto";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -89,14 +90,14 @@ async function issueToken(slug: string, contentType: string | undefined, body: s
         throw new OAuthError(400, "invalid_grant", `format: the assertion is not a signed JWT: ${error instanceof JwsFormatError ? error.message : "it cannot be decoded"}`);
       }
       const idp = typeof iss === "string" ? await findTrustedIdp(tenant, iss) : null;
-      if (!idp) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${String(iss)}" is registered in this tenant`);
+      if (!idp) throw new OAuthError(400, "invalid_grant", `iss: no identity provider "${shown(iss)}" is registered in this tenant`);
       if (!idp.enabled) throw new OAuthError(400, "invalid_grant", `iss: the identity provider "${idp.name}" is disabled`);
       const result = await verifyAssertion(assertion, idp.view);
       if (!result.valid) throw new OAuthError(400, "invalid_grant", result.error ?? "the assertion is not valid");
       const claims = result.claims!;
-      if (idp.refuseJtiReuse) {
-        if (typeof claims.jti !== "string" || !claims.jti) throw new OAuthError(400, "invalid_grant", "jti: missing; this identity provider's assertions must each carry a jti");
-        if (!(await consumeJti(`idp:${idp.id}`, claims.jti, claims.exp!))) throw new OAuthError(400, "invalid_grant", "jti: this assertion was already used");
+      // verifyAssertion checked the jti: a non-empty string, present when the IdP refuses reuse.
+      if (idp.refuseJtiReuse && !(await consumeJti(`idp:${idp.id}`, claims.jti as string, claims.exp!))) {
+        throw new OAuthError(400, "invalid_grant", "jti: this assertion was already used");
       }
       subject = claims.sub!;
     }

@@ -128,6 +128,10 @@ const cases: DcrCase[] = [
   { name: "a request expiring past any date", request: { exp: 1e300 }, error: "invalid_client_metadata", rule: /^request\.exp: the registration request is valid for .* s; at most 3600 s are accepted/ },
   { name: "a request issued past any date", request: { iat: 1e300, exp: 1e300 + 60 }, error: "invalid_client_metadata", rule: /^request\.iat: iat is in the future \(1e\+300 \(not a representable date\)\)/ },
   { name: "a request with iss as a number", request: { iss: 12 }, error: "invalid_client_metadata", rule: /^request\.iss: iss "12" is not the software statement's software_id/ },
+  // String() throws on an object whose toString is not a function: the answer must still name the claim.
+  { name: "a request with iss an object without toString", request: { iss: { toString: null } }, error: "invalid_client_metadata", rule: /^request\.iss: iss "\{"toString":null\}" is not the software statement's software_id/ },
+  { name: "a request with software_id an object without toString", request: { software_id: { toString: null } }, error: "invalid_client_metadata", rule: /software_id "\{"toString":null\}" differs from the software statement's/ },
+  { name: "a request with scope an object without toString", request: { scope: { toString: null } }, error: "invalid_client_metadata", rule: /^scope: scope must be space-separated scope tokens/ },
   { name: "a request with aud as an object", request: { aud: { issuer: "x" } }, error: "invalid_client_metadata", rule: /^request\.aud: aud \{"issuer":"x"\} is not this tenant's issuer/ },
 ];
 

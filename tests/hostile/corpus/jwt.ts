@@ -72,5 +72,8 @@ export function jwtCases(): JwtCase[] {
     { name: "exp as a string", make: (c, s) => sign({ ...c, exp: String(now() + 60) as unknown as number }, s), says: /exp/, claimsLevel: true },
     { name: "a wrong aud", make: (c, s) => sign({ ...c, aud: "https://another-bank.example/token" }, s), says: /aud/, claimsLevel: true },
     { name: "a wrong iss", make: (c, s) => sign({ ...c, iss: "https://someone-else.example" }, s), says: /iss|no client|no identity provider/, claimsLevel: true },
+    // String() throws on these: the answer must still name the claim, not be a 500.
+    { name: "iss an object without toString", make: (c, s) => sign({ ...c, iss: { toString: null } as unknown as string }, s), says: /iss|no client|no identity provider|client_id/, claimsLevel: true },
+    { name: "jti an object without toString", make: (c, s) => sign({ ...c, jti: { toString: null, valueOf: null } as unknown as string }, s), says: /jti/, claimsLevel: true },
   ];
 }

@@ -113,6 +113,7 @@ describe("JWT header and claims checks", () => {
       allowedAlgs: ["ES256", "PS256"],
       clockSkewSeconds: 60,
       maxAssertionLifetimeSeconds: 3600,
+      refuseJtiReuse: true,
       keySource: "jwks",
       jwksUri: null,
       jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "ES256" }] },
