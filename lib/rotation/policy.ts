@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record-event";
 import { type Actor, requireTenantRole } from "@/lib/auth/roles";
 import { parseInput } from "@/lib/validation";
@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/sqlite/client";
 import type { SigningAlg } from "@/lib/crypto/signing-algorithms";
 import { SIGNING_ALG_VALUES } from "@/lib/keys/schemas";
 import { PROFILES, type ProfileId } from "@/lib/tenants/profiles";
+import { tenantRow } from "@/lib/tenants/tenants";
 import { invalidateTenant } from "@/lib/protocol/published-state";
 import { STALE, versionedEdit, type EditOptions } from "@/lib/concurrency/versions";
 import { effectivePropagationSeconds, policyWarnings, type RotationPolicy } from "@/lib/rotation/lifecycle";
@@ -105,9 +106,7 @@ export function toPolicyView(t: TenantRow): RotationPolicyView {
 
 export async function getRotationPolicy(actor: Actor, slug: string): Promise<RotationPolicyView> {
   requireTenantRole(actor, "viewer", slug);
-  const row = await db().tenant.findUnique({ where: { slug } });
-  if (!row) throw notFound(`tenant "${slug}"`);
-  return toPolicyView(row);
+  return toPolicyView(await tenantRow(slug));
 }
 
 /**
@@ -130,11 +129,7 @@ export async function updateRotationPolicy(actor: Actor, slug: string, input: un
     object: `the rotation policy of tenant "${slug}"`,
     target: { type: "tenant", id: slug, tenantSlug: slug },
     expected: options.expectedVersion,
-    load: async () => {
-      const row = await db().tenant.findUnique({ where: { slug } });
-      if (!row) throw notFound(`tenant "${slug}"`);
-      return row;
-    },
+    load: () => tenantRow(slug),
     write: (before) =>
       db().$transaction(async (tx) => {
         const next = {

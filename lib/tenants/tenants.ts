@@ -43,11 +43,16 @@ export async function listTenants(actor: Actor): Promise<TenantView[]> {
   return rows.map(toTenantView);
 }
 
-export async function getTenant(actor: Actor, slug: string): Promise<TenantView> {
-  requireTenantRole(actor, "viewer", slug);
+/** A tenant's row by slug, or a 404 naming it. */
+export async function tenantRow(slug: string) {
   const row = await db().tenant.findUnique({ where: { slug } });
   if (!row) throw notFound(`tenant "${slug}"`);
-  return toTenantView(row);
+  return row;
+}
+
+export async function getTenant(actor: Actor, slug: string): Promise<TenantView> {
+  requireTenantRole(actor, "viewer", slug);
+  return toTenantView(await tenantRow(slug));
 }
 
 export async function createTenant(actor: Actor, input: unknown): Promise<TenantView> {
@@ -75,11 +80,7 @@ export async function updateTenant(actor: Actor, slug: string, input: unknown, o
     object: `tenant "${slug}"`,
     target: { type: "tenant", id: slug, tenantSlug: slug },
     expected: options.expectedVersion,
-    load: async () => {
-      const row = await db().tenant.findUnique({ where: { slug } });
-      if (!row) throw notFound(`tenant "${slug}"`);
-      return row;
-    },
+    load: () => tenantRow(slug),
     write: (before) =>
       db().$transaction(async (tx) => {
         // What it publishes (discovery, the JWKS's max-age) may change: bump the
