@@ -280,7 +280,7 @@ describe("the documented admin API requests, as written", () => {
     const verified = await send(contract.verifyIdpJwt, p, { jwt });
     expect(verified.status, verified.text).toBe(200);
     expect(verified.body).toMatchObject({ valid: true, kid: upstream.keys[0]!.kid, claims: { iss: issuer, sub: "psu-1" } });
-    const wrongAudience = await upstream.sign({ iss: issuer, sub: "psu-1", aud: "https://elsewhere.example/token", iat: now, exp: now + 120 });
+    const wrongAudience = await upstream.sign({ iss: issuer, sub: "psu-1", aud: "https://elsewhere.example/token", iat: now, exp: now + 120, jti: randomUUID() });
     const invalid = await send(contract.verifyIdpJwt, p, { jwt: wrongAudience });
     expect(invalid.status).toBe(200);
     expect(invalid.body).toMatchObject({ valid: false, errors: [expect.stringMatching(/aud/)] });
