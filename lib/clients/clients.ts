@@ -182,26 +182,10 @@ export async function getClient(actor: Actor, slug: string, clientId: string): P
 }
 
 /** What the audit log keeps of a client, before and after a change (never its secret or keys). */
-export const clientSummary = (r: ClientRow) => ({
-  name: r.name,
-  status: r.status,
-  scope: r.scope,
-  tokenEndpointAuthMethod: r.tokenEndpointAuthMethod,
-  registeredVia: r.registeredVia,
-  softwareId: r.softwareId,
-  orgId: r.orgId,
-  orgName: r.orgName,
-  roles: JSON.parse(r.roles) as string[],
-  redirectUris: JSON.parse(r.redirectUris) as string[],
-  grantTypes: JSON.parse(r.grantTypes) as string[],
-  responseTypes: JSON.parse(r.responseTypes) as string[],
-  tokenEndpointAuthSigningAlg: r.tokenEndpointAuthSigningAlg,
-  idTokenSignedResponseAlg: r.idTokenSignedResponseAlg,
-  requestObjectSigningAlg: r.requestObjectSigningAlg,
-  tlsClientAuthSubjectDn: r.tlsClientAuthSubjectDn,
-  jwksUri: r.jwksUri,
-  version: r.version,
-});
+export function clientSummary(r: ClientRow) {
+  const { clientId: _clientId, createdBy: _createdBy, createdAt: _createdAt, ...summary } = toClientSummary(r);
+  return summary;
+}
 
 /** The update as database columns, after checking it against the client it changes. */
 function updateData(row: ClientRow, profile: string, data: UpdateClientInput): Prisma.ClientUpdateManyMutationInput {
