@@ -6,19 +6,13 @@
 
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { twoInstancesOnOneDatabase, type Instance } from "./instances";
+import { requestInstance, twoInstancesOnOneDatabase, type Instance } from "./instances";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
 const ROUNDS = 5;
 
-function request(inst: Instance, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${inst.url}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-}
+const request = (inst: Instance, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) =>
+  requestInstance(inst, API_TOKEN, method, pathname, body, headers);
 
 describe("conflicting edits on two instances", () => {
   const mi = twoInstancesOnOneDatabase("miedit", {

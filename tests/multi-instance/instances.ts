@@ -246,3 +246,13 @@ export function twoInstancesOnOneDatabase(databasePrefix: string, env: Record<st
     },
   };
 }
+
+/** An admin API request to one instance with a bearer token (JSON body when given), bounded to 30 s. */
+export function requestInstance(inst: Instance, token: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${inst.url}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+}

@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, twoInstancesOnOneDatabase, type Instance } from "./instances";
+import { ROOT, requestInstance, twoInstancesOnOneDatabase, type Instance } from "./instances";
 import { RelyingParty, type Verdict } from "./relying-party";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
@@ -52,12 +52,7 @@ interface ApiAnswer {
 }
 
 async function api(inst: Instance, method: string, pathname: string, body?: unknown): Promise<ApiAnswer> {
-  const res = await fetch(`${inst.url}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
+  const res = await requestInstance(inst, API_TOKEN, method, pathname, body);
   const text = await res.text();
   let parsed: unknown = text;
   try {

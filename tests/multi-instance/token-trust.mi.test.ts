@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POLL_MS } from "@/lib/protocol/poll-interval";
-import { twoInstancesOnOneDatabase, type Instance } from "./instances";
+import { requestInstance, twoInstancesOnOneDatabase, type Instance } from "./instances";
 
 const API_TOKEN = `kw_mi_${randomBytes(24).toString("hex")}`;
 const PUBLIC_URL = "http://keyward-mi.test";
@@ -19,12 +19,7 @@ const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const SLACK_MS = 500;
 
 async function api<T>(inst: Instance, status: number, method: string, pathname: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${inst.url}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
+  const res = await requestInstance(inst, API_TOKEN, method, pathname, body);
   const text = await res.text();
   if (res.status !== status) throw new Error(`${method} ${pathname} on ${inst.name}: expected ${status}, got ${res.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;
