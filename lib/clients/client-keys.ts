@@ -10,9 +10,7 @@ import { jwkThumbprint } from "@/lib/crypto/thumbprints";
 import { certificatesJwks, inlineJwks } from "@/lib/idps/key-sources";
 import { isPublicKeyJwsAlg, isSignatureKeyType, keyFitsAlg } from "@/lib/jwks-fetch/jws-algorithms";
 import { addClientKeySchema, type ClientKeyView } from "@/lib/clients/schemas";
-import { remoteJwksCache } from "@/lib/idps/jwks-cache";
-import { idpHealth } from "@/lib/idps/idp-keys";
-import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
+import { refreshRemoteKeys } from "@/lib/idps/idp-keys";
 import { bumpTrustVersion, trustChanged } from "@/lib/protocol/trust-version";
 
 const DAY_MS = 86_400_000;
@@ -177,19 +175,6 @@ export async function refreshClientKeys(actor: Actor, slug: string, clientId: st
   requireTenantRole(actor, "operator", slug);
   const client = await clientFor(slug, clientId);
   if (!client.jwksUri) throw new AppError("conflict", `client "${clientId}" has no jwks_uri: its keys are held here`);
-  try {
-    const result = await remoteJwksCache().refresh(client.jwksUri);
-    await db().$transaction((tx) =>
-      recordAudit(tx, actor, { action: "client.keys_refresh", target: { type: "client", id: clientId }, tenantSlug: slug, after: { keyCount: result.keys.length, status: result.status } }),
-    );
-    return {
-      keys: result.keys.map((k) => describeClientKey(k as unknown as Record<string, unknown>)),
-      fetchedAt: new Date(result.fetchedAt).toISOString(),
-      warnings: [...result.warnings],
-      health: idpHealth(client.jwksUri),
-    };
-  } catch (error) {
-    if (error instanceof JwksFetchError) throw new AppError("upstream_failed", error.message);
-    throw error;
-  }
+  const audit = { action: "client.keys_refresh", target: { type: "client", id: clientId }, tenantSlug: slug };
+  return refreshRemoteKeys(actor, client.jwksUri, undefined, audit, (keys) => keys.map((k) => describeClientKey(k)));
 }

@@ -9,6 +9,7 @@ import { JwksFetchError } from "@/lib/jwks-fetch/jwks-fetch-error";
 import { fetchJwks } from "@/lib/jwks-fetch/fetch-jwks";
 import { env } from "@/lib/env";
 import type { JwksHealth } from "@/lib/jwks-fetch/remote-jwks-cache";
+import type { JwksFetchLimits } from "@/lib/jwks-fetch/fetch-jwks";
 import { remoteJwksCache } from "@/lib/idps/jwks-cache";
 import { idpRow, toIdpView } from "@/lib/idps/identity-providers";
 import { verifyAssertion, type AssertionResult } from "@/lib/idps/verify-assertion";
@@ -68,16 +69,31 @@ export async function refreshIdentityProviderKeys(actor: Actor, slug: string, id
   if (idp.keySource !== "jwks_uri" || !idp.jwksUri) {
     return { keys: summarizeKeys(idp.jwks?.keys ?? []), fetchedAt: null, warnings: [], health: null };
   }
+  return refreshRemoteKeys(actor, idp.jwksUri, idp.fetch, { action: "idp.refresh", target: { type: "identity_provider", id }, tenantSlug: slug }, summarizeKeys);
+}
+
+/**
+ * Fetches a jwks_uri now through the remote JWKS cache the token endpoint
+ * uses (the console's Refresh and Test buttons), audits the fetch, and answers
+ * the keys found (as `describe` shows them), when, any warnings and the fetch
+ * health. A failing upstream is a 502 naming the fault; the keys held before
+ * keep verifying.
+ */
+export async function refreshRemoteKeys<K>(
+  actor: Actor,
+  uri: string,
+  limits: JwksFetchLimits | undefined,
+  audit: { action: string; target: { type: string; id: string }; tenantSlug: string },
+  describe: (keys: Record<string, unknown>[]) => K[],
+) {
   try {
-    const result = await remoteJwksCache().refresh(idp.jwksUri, idp.fetch);
-    await db().$transaction((tx) =>
-      recordAudit(tx, actor, { action: "idp.refresh", target: { type: "identity_provider", id }, tenantSlug: slug, after: { keyCount: result.keys.length, status: result.status } }),
-    );
+    const result = await remoteJwksCache().refresh(uri, limits);
+    await db().$transaction((tx) => recordAudit(tx, actor, { ...audit, after: { keyCount: result.keys.length, status: result.status } }));
     return {
-      keys: summarizeKeys(result.keys as unknown as Record<string, unknown>[]),
+      keys: describe(result.keys as unknown as Record<string, unknown>[]),
       fetchedAt: new Date(result.fetchedAt).toISOString(),
       warnings: [...result.warnings],
-      health: idpHealth(idp.jwksUri),
+      health: idpHealth(uri),
     };
   } catch (error) {
     if (error instanceof JwksFetchError) throw new AppError("upstream_failed", error.message);
